@@ -192,27 +192,37 @@ internal sealed class LocalDirectoryCheckpointStorage : BinaryCheckpointStorage
     // conflict and the file stays as it is.
     private void CheckStoredETag(CheckpointIdentity identity, string path, string? expected, string operation)
     {
-        var stored = ReadStoredETag(path);
-        if (!string.Equals(stored, expected, StringComparison.Ordinal))
+        var (exists, readable, stored) = ReadStoredETag(path);
+        if (!exists && expected is null)
         {
-            throw Conflict(identity, operation, expected, stored ?? "none", null);
+            return;
+        }
+
+        if (!exists || !readable || !string.Equals(stored, expected, StringComparison.Ordinal))
+        {
+            throw Conflict(identity, operation, expected, exists ? (readable ? stored : "unreadable") : "none", null);
         }
     }
 
-    private static string? ReadStoredETag(string path)
+    private static (bool Exists, bool Readable, string ETag) ReadStoredETag(string path)
     {
         Span<byte> header = stackalloc byte[CheckpointFileFormat.HeaderLength];
         int read;
         try
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var stream = new FileStream(
+                path,
+                FileMode.Open,
+                FileAccess.Read,
+                FileShare.ReadWrite | FileShare.Delete);
             read = stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
         }
         catch (FileNotFoundException)
         {
-            return null;
+            return (false, false, "");
         }
 
-        return CheckpointFileFormat.TryReadHeader(header[..read], out var eTag, out _) ? eTag : "unreadable";
+        var readable = CheckpointFileFormat.TryReadHeader(header[..read], out var eTag, out _);
+        return (true, readable, eTag);
     }
 }
