@@ -119,7 +119,7 @@ internal abstract class BinaryCheckpointStorage : CheckpointStorage
     {
         if (envelope is null)
         {
-            throw Corrupt(identity, $"{place} holds no checkpoint record", null);
+            throw Corrupt(identity, $"{place} contains no checkpoint record", null);
         }
 
         if (envelope.Format != CheckpointEnvelope.CurrentFormat)

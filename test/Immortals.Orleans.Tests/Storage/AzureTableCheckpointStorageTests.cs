@@ -44,7 +44,7 @@ public sealed class AzureTableCheckpointStorageTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task Default_limit_keeps_900_KiB_inline_and_spills_5_MiB()
+    public async Task Default_limit_spills_only_large()
     {
         await using var harness = await StartStoreAsync();
         var grain = StoreHarness.Grain("default-limit");

@@ -53,7 +53,7 @@ internal sealed class AzureTableCheckpointStorage : BinaryCheckpointStorage
     protected override int InitStage => _options.Table.InitStage;
 
     /// <summary>
-    /// Returns the longest checkpoint name that fits in a partition key after Orleans adds the service id.
+    /// Returns the maximum length of a checkpoint name that fits in a partition key after Orleans adds the service id.
     /// </summary>
     public static int GetMaxNameLength(string serviceId) =>
         Math.Max(MinNameLength, MaxPartitionKeyLength - serviceId.Length - "_ckpt_".Length);
@@ -188,7 +188,7 @@ internal sealed class AzureTableCheckpointStorage : BinaryCheckpointStorage
         {
             throw Corrupt(
                 identity,
-                $"{place} holds {payload.Length} bytes but the table entity recorded {entry.SpillLength}",
+                $"{place} contains {payload.Length} bytes but the table entity recorded {entry.SpillLength}",
                 null);
         }
 

@@ -2,7 +2,7 @@ namespace Immortals.Orleans.Storage.AzureTable;
 
 /// <summary>
 /// The record kept in a checkpoint's table entity: either the serialized grain state itself, or the name and
-/// ETag of the blob that holds it.
+/// ETag of the blob that stores it.
 /// </summary>
 [GenerateSerializer]
 [Alias("Immortals.Orleans.Storage.AzureTable.TableCheckpointEntry")]
@@ -23,7 +23,7 @@ internal sealed class TableCheckpointEntry
     [Id(2)]
     public byte[]? Payload { get; set; }
 
-    /// <summary>Id of the blob that holds the grain state, or null when it is inline.</summary>
+    /// <summary>Id of the blob that stores the grain state, or null when it is inline.</summary>
     [Id(3)]
     public string? SpillId { get; set; }
 

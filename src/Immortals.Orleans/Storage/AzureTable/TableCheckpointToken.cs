@@ -10,7 +10,7 @@ namespace Immortals.Orleans.Storage.AzureTable;
 /// Only the entity ETag decides whether a write may proceed.
 /// </remarks>
 /// <param name="EntityETag">ETag of the table entity.</param>
-/// <param name="SpillId">Id of the blob that holds the checkpoint, or null when it is inline.</param>
+/// <param name="SpillId">Id of the blob that stores the checkpoint, or null when it is inline.</param>
 /// <param name="SpillETag">ETag of that blob, or null when it is inline.</param>
 internal readonly record struct TableCheckpointToken(string EntityETag, string? SpillId, string? SpillETag)
 {

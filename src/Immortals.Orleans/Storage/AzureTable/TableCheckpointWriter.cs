@@ -4,9 +4,9 @@ using Orleans.Storage;
 namespace Immortals.Orleans.Storage.AzureTable;
 
 /// <summary>
-/// Writes a checkpoint into its table entity, or into a new blob that the entity then points to, in an order
-/// that never loses the checkpoint: the new place is written first, then the entity is replaced under its ETag,
-/// then the superseded blob is deleted.
+/// Writes a checkpoint into its table entity, or into a new blob that the entity then points to. The order of
+/// the steps never loses the checkpoint: first the new place is written, then the entity is replaced under its
+/// ETag, and last the superseded blob is deleted.
 /// </summary>
 /// <remarks>
 /// A crash before the entity is replaced leaves the previous checkpoint readable, and a crash after it leaves the

@@ -24,7 +24,7 @@ internal sealed class CheckpointFileLock : IDisposable
     }
 
     /// <summary>
-    /// Opens the lock file exclusively, retrying while another handle holds it, and returns null when
+    /// Opens the lock file exclusively, retrying while another handle has it locked, and returns null when
     /// <paramref name="timeout"/> passes first.
     /// </summary>
     public static async Task<CheckpointFileLock?> TryAcquireAsync(
@@ -52,7 +52,7 @@ internal sealed class CheckpointFileLock : IDisposable
         }
     }
 
-    /// <summary>Opens the lock file exclusively, or returns null when another handle holds it.</summary>
+    /// <summary>Opens the lock file exclusively, or returns null when another handle has it locked.</summary>
     public static FileStream? TryOpen(string path)
     {
         try

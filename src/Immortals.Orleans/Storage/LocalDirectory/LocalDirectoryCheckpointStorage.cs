@@ -174,7 +174,7 @@ internal sealed class LocalDirectoryCheckpointStorage : BinaryCheckpointStorage
                 identity.GrainId,
                 isCorrupt: false,
                 $"Timed out after {_options.LockTimeout} waiting for lock file {lockPath} of grain " +
-                $"{identity.GrainId} in {Kind} storage '{Name}'. Another process holds it: check for a silo that " +
+                $"{identity.GrainId} in {Kind} storage '{Name}'. Another process has it locked: check for a silo that " +
                 "is stuck while writing this checkpoint, or raise LockTimeout.",
                 null);
         }

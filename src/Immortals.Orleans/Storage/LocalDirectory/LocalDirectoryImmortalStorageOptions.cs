@@ -10,7 +10,7 @@ public sealed class LocalDirectoryImmortalStorageOptions
     public string? Path { get; set; }
 
     /// <summary>
-    /// Longest wait for the lock file of a checkpoint that another writer holds, before the write fails.
+    /// Maximum time a write waits for the lock file of a checkpoint that another writer has locked.
     /// </summary>
     public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
