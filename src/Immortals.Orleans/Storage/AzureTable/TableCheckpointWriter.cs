@@ -4,9 +4,9 @@ using Orleans.Storage;
 namespace Immortals.Orleans.Storage.AzureTable;
 
 /// <summary>
-/// Writes a checkpoint into its table entity, or into a new blob that the entity then points to. The order of
-/// the steps never loses the checkpoint: first the new place is written, then the entity is replaced under its
-/// ETag, and last the superseded blob is deleted.
+/// Writes a checkpoint into its table entity, or into a new blob that the entity then points to. First the new
+/// place is written, then the entity is replaced under its ETag, and last the superseded blob is deleted, so a
+/// crash between any two steps leaves the previous or the new checkpoint readable.
 /// </summary>
 /// <remarks>
 /// A crash before the entity is replaced leaves the previous checkpoint readable, and a crash after it leaves the
