@@ -1,0 +1,38 @@
+using Orleans;
+using Orleans.Configuration;
+
+namespace Immortals.Orleans.Storage.AzureTable;
+
+/// <summary>Checks <see cref="AzureTableImmortalStorageOptions"/> at silo start.</summary>
+internal sealed class AzureTableImmortalStorageOptionsValidator(
+    AzureTableImmortalStorageOptions options,
+    string name) : IConfigurationValidator
+{
+    /// <inheritdoc />
+    public void ValidateConfiguration()
+    {
+        const string kind = AzureTableCheckpointStorage.StoreKind;
+        StorageOptionsValidation.RunNested(
+            new AzureTableGrainStorageOptionsValidator(options.Table, name),
+            kind,
+            name,
+            nameof(options.Table),
+            "TableServiceClient");
+        StorageOptionsValidation.RunNested(
+            new AzureBlobStorageOptionsValidator(options.SpillBlobs, name),
+            kind,
+            name,
+            nameof(options.SpillBlobs),
+            "BlobServiceClient");
+
+        if (options.MaxInlineBytes is < 0 or > AzureTableImmortalStorageOptions.MaxInlineBytesLimit)
+        {
+            throw StorageOptionsValidation.Invalid(
+                kind,
+                name,
+                nameof(options.MaxInlineBytes),
+                $"is {options.MaxInlineBytes}; it must be between 0 and " +
+                $"{AzureTableImmortalStorageOptions.MaxInlineBytesLimit} bytes.");
+        }
+    }
+}
