@@ -100,7 +100,7 @@ internal sealed class LocalDirectoryCheckpointStorage : BinaryCheckpointStorage
     {
         var path = GetFilePath(identity);
         var newETag = Guid.NewGuid();
-        var content = CheckpointFileFormat.Compose(newETag, Serializer.Serialize(Seal(identity, payload)));
+        var content = CheckpointFileFormat.Compose(newETag, Serializer.Serialize(Seal(identity, payload, newETag, 0)));
 
         using (await LockAsync(identity, path, cancellationToken))
         {
