@@ -72,11 +72,29 @@ public sealed class SpillBlobRaceTests(AzuriteFixture azurite) : IClassFixture<A
         await store.WriteAsync(grain, CheckpointState.Create(Large, 3), first.ETag);
         Assert.Equal(3, (await SpillBlobNamesAsync()).Count);
         Assert.Equal(0, await Table(store).DeleteOrphanBlobsAsync(TimeSpan.FromHours(1), CancellationToken.None));
-        Assert.Equal(1, await Table(store).DeleteOrphanBlobsAsync(TimeSpan.Zero, CancellationToken.None));
+        Assert.Equal(1, await AzureTableImmortalStorageMaintenance.DeleteOrphanSpillBlobsAsync(
+            store.Services,
+            StoreHarness.ProviderName,
+            TimeSpan.Zero));
 
         Assert.Equal(2, (await SpillBlobNamesAsync()).Count);
         Assert.Equal(3, (await store.ReadAsync(grain)).State!.Version);
         Assert.Equal(7, (await store.ReadAsync(other)).State!.Version);
+    }
+
+    [Fact]
+    public async Task Sweep_rejects_unknown_provider()
+    {
+        await using var store = await StartAsync();
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(
+            () => AzureTableImmortalStorageMaintenance.DeleteOrphanSpillBlobsAsync(
+                store.Services,
+                "no-such-provider",
+                TimeSpan.FromHours(1)));
+
+        Assert.Contains("no-such-provider", error.Message);
+        Assert.Contains("not registered", error.Message);
     }
 
     [Fact]

@@ -13,10 +13,10 @@ namespace Immortals.Orleans.Storage.AzureBlob;
 /// </summary>
 /// <remarks>
 /// This store adds reversible encoding of grain ids into blob names, shortening of long names, a check of the
-/// full identity and the payload checksum on read, and the binary envelope with a fresh write id. After an ambiguous
-/// failure of a write or clear (a 412 or 409 on the SDK's retry of a request whose response was lost, a timeout, a
-/// transport error), the store reads the blob back and reports success when it carries this write's id, or when
-/// a cleared blob is gone. Orleans names the blob
+/// full identity and the payload checksum on read, and the binary envelope with a fresh write id. A write or clear
+/// can fail without a definite outcome: the SDK's retry of a request whose response was lost gets 412 or 409, or
+/// the request times out. The store then reads the blob back, and reports success when the blob carries this
+/// write's id, or when a cleared blob is gone. Orleans names the blob
 /// <c>checkpoint-ckpt/{name}.json</c>; the <c>.json</c> suffix is Orleans' fixed naming, the content is binary.
 /// </remarks>
 internal sealed class AzureBlobCheckpointStorage : BinaryCheckpointStorage

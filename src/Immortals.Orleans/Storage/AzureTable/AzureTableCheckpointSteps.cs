@@ -13,7 +13,7 @@ namespace Immortals.Orleans.Storage.AzureTable;
 /// spill blob options, in the names that <see cref="SpillBlobName"/> defines.
 /// </summary>
 /// <remarks>
-/// Orleans' table provider sees a synthetic grain id whose key is the checkpoint's encoded name, shortened to fit.
+/// Orleans' table provider receives a synthetic grain id whose key is the checkpoint's encoded name, shortened to fit.
 /// It puts the service id and that grain id into the partition key, and the constant
 /// <see cref="EntryStateName"/> into the row key. Spill blobs use the same shortened name.
 /// </remarks>

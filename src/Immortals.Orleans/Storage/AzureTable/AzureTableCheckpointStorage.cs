@@ -48,8 +48,8 @@ internal sealed class AzureTableCheckpointStorage : BinaryCheckpointStorage
         _options = options;
         table.Participate(_nested);
 
-        // Orleans' blob provider is started only to create the spill container with its usual checks; the spill
-        // blobs themselves are written through the container client, which sets their names and conditions.
+        // Orleans' blob provider only creates the spill container at start-up. The store writes spill blobs through
+        // the container client, because it sets their names and request conditions itself.
         spillBlobs.Participate(_nested);
         Steps = new AzureTableCheckpointSteps(table, serializer, GetMaxNameLength(serviceId));
         _steps = Steps;

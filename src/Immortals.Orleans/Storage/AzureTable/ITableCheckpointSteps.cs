@@ -8,7 +8,7 @@ internal interface ITableCheckpointSteps
 {
     /// <summary>
     /// Reads the entity's record and ETag. Returns (null, null) when there is no entity and a null record with an
-    /// ETag when the entity holds no record.
+    /// ETag when the entity contains no record.
     /// </summary>
     Task<(TableCheckpointEntry? Entry, string? ETag)> ReadEntryAsync(
         CheckpointIdentity identity,

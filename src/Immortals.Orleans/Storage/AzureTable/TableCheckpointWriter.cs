@@ -14,9 +14,9 @@ namespace Immortals.Orleans.Storage.AzureTable;
 /// Every write carries a fresh write id and the generation one above the entity it replaces, in the entity and in
 /// the blob. The Azure SDK retries a request whose response was lost, and the retry of a conditional request then
 /// fails with 412 or 409 although the first attempt landed. After such a failure, a timeout or a transport error,
-/// the writer reads the entity back: if it carries this write's id, the write succeeded; if it has moved to
-/// another ETag, the write can never succeed and is a conflict; otherwise the outcome stays unknown and the
-/// original error is raised.
+/// the writer reads the entity back. If the entity carries this write's id, the write succeeded. If it has moved
+/// to another ETag, the write can never succeed and is a conflict. Otherwise the outcome stays unknown, and the
+/// writer raises the original error.
 /// </para>
 /// <para>
 /// A new blob is deleted only when the entity definitely does not point to it, and a superseded blob only after
@@ -224,9 +224,9 @@ internal sealed class TableCheckpointWriter(
         }
     }
 
-    // Returns the exception for a request that did not land as this writer's: a definite conflict when the entity
-    // is no longer at the expected ETag, because a conditional request can then never succeed, and otherwise the
-    // original error, whose request may still be in flight.
+    // Returns the exception for a request that did not land as this writer's. When the entity is no longer at the
+    // expected ETag, the conditional request can never succeed, so that is a definite conflict. Otherwise the
+    // request may still be in flight, and the original error stays.
     private static Exception Resolve(Exception original, string? storedETag, string? expectedETag)
     {
         if (string.Equals(storedETag, expectedETag, StringComparison.Ordinal))
