@@ -227,12 +227,15 @@ internal sealed class AzureTableCheckpointStorage : BinaryCheckpointStorage
         }
 
         var payload = Open(identity, envelope, place);
-        if (envelope!.Generation != entry.Generation || envelope.WriteId != entry.WriteId)
+        if (envelope!.Generation != entry.Generation
+            || envelope.WriteId != entry.WriteId
+            || envelope.Checksum != entry.Checksum)
         {
             throw Corrupt(
                 identity,
-                $"{place} has generation {envelope.Generation} and write id {envelope.WriteId:N}, but the table " +
-                $"entity has generation {entry.Generation} and write id {entry.WriteId:N}",
+                $"{place} has generation {envelope.Generation}, write id {envelope.WriteId:N} and checksum " +
+                $"{envelope.Checksum:X16}, but the table entity recorded generation {entry.Generation}, write id " +
+                $"{entry.WriteId:N} and checksum {entry.Checksum:X16}",
                 null);
         }
 
