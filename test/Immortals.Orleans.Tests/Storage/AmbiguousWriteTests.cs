@@ -78,6 +78,27 @@ public sealed class AmbiguousWriteTests : IClassFixture<AzuriteFixture>
     [Theory]
     [InlineData(Small)]
     [InlineData(Large)]
+    public async Task Table_timeout_after_apply_succeeds(int size)
+    {
+        // Without retries the timeout reaches the store, which must find out that the write landed.
+        _tableOptions.Retry.MaxRetries = 0;
+        await using var harness = await StartTableAsync();
+        var grain = StoreHarness.Grain($"timeout-{size}");
+        var previous = await harness.WriteAsync(grain, CheckpointState.Create(size, 1), null);
+
+        _tablePolicy.DropNext(LoseResponsePolicy.IsEntityWrite, LoseResponsePolicy.Timeout);
+        var written = await harness.WriteAsync(grain, CheckpointState.Create(size, 2), previous.ETag);
+
+        Assert.Equal(1, _tablePolicy.Dropped);
+        var read = await harness.ReadAsync(grain);
+        Assert.Equal(written.ETag, read.ETag);
+        Assert.Equal(2, read.State!.Version);
+        Assert.Equal(size > InlineLimit ? 1 : 0, (await SpillBlobNamesAsync()).Count);
+    }
+
+    [Theory]
+    [InlineData(Small)]
+    [InlineData(Large)]
     public async Task Table_lost_conflict_stays_conflict(int size)
     {
         await using var harness = await StartTableAsync();
@@ -143,6 +164,23 @@ public sealed class AmbiguousWriteTests : IClassFixture<AzuriteFixture>
 
         _blobPolicy.DropNext(LoseResponsePolicy.IsBlobUpload);
         var written = await harness.WriteAsync(grain, CheckpointState.Create(Small, 2), previous);
+
+        Assert.Equal(1, _blobPolicy.Dropped);
+        var read = await harness.ReadAsync(grain);
+        Assert.Equal(written.ETag, read.ETag);
+        Assert.Equal(2, read.State!.Version);
+    }
+
+    [Fact]
+    public async Task Blob_timeout_after_apply_succeeds()
+    {
+        _blobOptions.Retry.MaxRetries = 0;
+        await using var harness = await AzureStores.StartBlobAsync(_azurite.ConnectionString, _container, _blobOptions);
+        var grain = StoreHarness.Grain("blob-timeout");
+        var previous = await harness.WriteAsync(grain, CheckpointState.Create(Small, 1), null);
+
+        _blobPolicy.DropNext(LoseResponsePolicy.IsBlobUpload, LoseResponsePolicy.Timeout);
+        var written = await harness.WriteAsync(grain, CheckpointState.Create(Small, 2), previous.ETag);
 
         Assert.Equal(1, _blobPolicy.Dropped);
         var read = await harness.ReadAsync(grain);

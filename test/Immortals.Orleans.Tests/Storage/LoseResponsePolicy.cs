@@ -11,13 +11,27 @@ namespace Immortals.Orleans.Tests.Storage;
 internal sealed class LoseResponsePolicy : HttpPipelinePolicy
 {
     private Func<HttpMessage, bool>? _match;
+    private Func<HttpMessage, Exception>? _failure;
     private Func<HttpMessage, bool>? _unsent;
 
     /// <summary>Number of responses this policy has dropped.</summary>
     public int Dropped { get; private set; }
 
-    /// <summary>Makes the policy drop the response of the next request that <paramref name="match"/> accepts.</summary>
-    public void DropNext(Func<HttpMessage, bool> match) => _match = match;
+    /// <summary>
+    /// Makes the policy drop the response of the next request that <paramref name="match"/> accepts, raising the
+    /// exception that <paramref name="failure"/> creates, or an <see cref="IOException"/> when it is null.
+    /// </summary>
+    public void DropNext(Func<HttpMessage, bool> match, Func<HttpMessage, Exception>? failure = null)
+    {
+        _match = match;
+        _failure = failure;
+    }
+
+    /// <summary>Creates the exception that Azure.Core raises when a request exceeds its network timeout.</summary>
+    public static Exception Timeout(HttpMessage message) =>
+        new TaskCanceledException(
+            $"Simulated network timeout of {message.Request.Method} {message.Request.Uri.Path}.",
+            new TimeoutException("The operation was cancelled because it exceeded the configured timeout."));
 
     /// <summary>
     /// Makes every request that <paramref name="match"/> accepts fail before it is sent, until called with null.
@@ -80,6 +94,11 @@ internal sealed class LoseResponsePolicy : HttpPipelinePolicy
 
         _match = null;
         Dropped++;
+        if (_failure is { } failure)
+        {
+            throw failure(message);
+        }
+
         throw new IOException(
             $"Simulated loss of the {message.Response.Status} response to {message.Request.Method} " +
             $"{message.Request.Uri.Path}.");
