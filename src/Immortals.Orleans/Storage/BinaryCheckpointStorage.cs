@@ -106,15 +106,25 @@ internal abstract class BinaryCheckpointStorage : CheckpointStorage
         string? eTag,
         CancellationToken cancellationToken);
 
-    /// <summary>Wraps a payload with the checkpoint's identity.</summary>
-    protected static CheckpointEnvelope Seal(CheckpointIdentity identity, byte[] payload) => new()
+    /// <summary>Wraps a payload with the checkpoint's identity, the write id, the generation and the checksum.</summary>
+    protected static CheckpointEnvelope Seal(
+        CheckpointIdentity identity,
+        byte[] payload,
+        Guid writeId,
+        long generation) => new()
     {
         Format = CheckpointEnvelope.CurrentFormat,
         Identity = identity.Value,
         Payload = payload,
+        WriteId = writeId,
+        Generation = generation,
+        Checksum = PayloadChecksum.Compute(payload),
     };
 
-    /// <summary>Checks that an envelope read from storage belongs to this checkpoint and returns its payload.</summary>
+    /// <summary>
+    /// Checks that an envelope read from storage belongs to this checkpoint and that its payload matches its
+    /// checksum, and returns the payload.
+    /// </summary>
     protected byte[] Open(CheckpointIdentity identity, CheckpointEnvelope? envelope, string place)
     {
         if (envelope is null)
@@ -131,6 +141,11 @@ internal abstract class BinaryCheckpointStorage : CheckpointStorage
         if (!string.Equals(envelope.Identity, identity.Value, StringComparison.Ordinal))
         {
             throw Corrupt(identity, $"{place} belongs to another checkpoint ('{envelope.Identity}')", null);
+        }
+
+        if (PayloadChecksum.Verify(envelope.Payload, envelope.Checksum) is { } mismatch)
+        {
+            throw Corrupt(identity, $"in {place}, {mismatch}", null);
         }
 
         return envelope.Payload;

@@ -112,6 +112,69 @@ internal static partial class CheckpointStorageLog
         string providerName);
 
     [LoggerMessage(
+        EventId = 3022,
+        Level = LogLevel.Warning,
+        Message = "The {Operation} of the checkpoint of grain {GrainId} in {StoreKind} storage {ProviderName} failed " +
+            "without a definite outcome; reading the record back shows that it succeeded")]
+    public static partial void AmbiguousWriteConfirmed(
+        this ILogger logger,
+        Exception exception,
+        string operation,
+        string grainId,
+        string storeKind,
+        string providerName);
+
+    [LoggerMessage(
+        EventId = 3023,
+        Level = LogLevel.Warning,
+        Message = "Failed to read back the checkpoint of grain {GrainId} in {StoreKind} storage {ProviderName} after " +
+            "a failed request; its outcome stays unknown")]
+    public static partial void ReadBackFailed(
+        this ILogger logger,
+        Exception exception,
+        string grainId,
+        string storeKind,
+        string providerName);
+
+    [LoggerMessage(
+        EventId = 3024,
+        Level = LogLevel.Debug,
+        Message = "Blob {BlobName} of grain {GrainId} in {StoreKind} storage {ProviderName} was deleted while it was " +
+            "read and the entity now points elsewhere; reading again (attempt {Attempt})")]
+    public static partial void SpillBlobReplacedDuringRead(
+        this ILogger logger,
+        string blobName,
+        string grainId,
+        string storeKind,
+        string providerName,
+        int attempt);
+
+    [LoggerMessage(
+        EventId = 3025,
+        Level = LogLevel.Information,
+        Message = "Deleted orphan blob {BlobName} (generation {Generation}, entity at generation {EntityGeneration}) " +
+            "in {StoreKind} storage {ProviderName}")]
+    public static partial void OrphanBlobDeleted(
+        this ILogger logger,
+        string blobName,
+        long generation,
+        long entityGeneration,
+        string storeKind,
+        string providerName);
+
+    [LoggerMessage(
+        EventId = 3026,
+        Level = LogLevel.Warning,
+        Message = "Skipped the blobs of checkpoint {CheckpointName} in {StoreKind} storage {ProviderName} while " +
+            "deleting orphans, because its entity cannot be read")]
+    public static partial void OrphanSweepSkipped(
+        this ILogger logger,
+        Exception? exception,
+        string checkpointName,
+        string storeKind,
+        string providerName);
+
+    [LoggerMessage(
         EventId = 3030,
         Level = LogLevel.Warning,
         Message = "Waited {ElapsedMilliseconds} ms for the lock file {LockPath} of grain {GrainId} in {StoreKind} storage {ProviderName}")]

@@ -1,6 +1,7 @@
 using System.Net.Http;
 using System.Net.Sockets;
 using Azure;
+using Orleans.Storage;
 
 namespace Immortals.Orleans.Storage;
 
@@ -23,4 +24,14 @@ internal static class StorageFaults
                 return exception.InnerException is { } inner && IsTransportFailure(inner);
         }
     }
+
+    /// <summary>
+    /// Returns true when a conditional write that failed with this exception may nevertheless have been applied:
+    /// an ETag conflict (the retry of a request whose response was lost gets 412 or 409), a transport failure, or
+    /// a timeout that <paramref name="cancellationToken"/> did not cause.
+    /// </summary>
+    public static bool IsAmbiguousOutcome(Exception exception, CancellationToken cancellationToken) =>
+        exception is InconsistentStateException
+        || IsTransportFailure(exception)
+        || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested);
 }

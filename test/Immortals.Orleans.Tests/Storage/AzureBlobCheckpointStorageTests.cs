@@ -59,6 +59,21 @@ public sealed class AzureBlobCheckpointStorageTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Flipped_bit_fails_read()
+    {
+        await using var harness = await StartStoreAsync();
+        var grain = StoreHarness.Grain("flipped");
+        await harness.WriteAsync(grain, CheckpointState.Create(10 * 1024, 1), null);
+        var blob = await SingleBlobAsync();
+        var content = (await blob.DownloadContentAsync()).Value.Content.ToArray();
+        await blob.UploadAsync(BinaryData.FromBytes(FlipMiddleBit(content)), overwrite: true);
+
+        var error = await Assert.ThrowsAsync<CheckpointStorageException>(() => harness.ReadAsync(grain));
+
+        AssertChecksumError(error, grain, AzureBlobCheckpointStorage.StoreKind);
+    }
+
+    [Fact]
     public async Task Foreign_checkpoint_under_name_is_rejected()
     {
         await using var harness = await StartStoreAsync();

@@ -209,6 +209,56 @@ public sealed class AzureTableCheckpointStorageTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Flipped_bit_in_entity_fails_read()
+    {
+        await using var harness = await StartStoreAsync();
+        var grain = StoreHarness.Grain("flipped-entity");
+        await harness.WriteAsync(grain, CheckpointState.Create(10 * 1024, 1), null);
+        var table = new TableServiceClient(azurite.ConnectionString).GetTableClient(_table);
+        var entity = await SingleEntityAsync(table);
+        var flipped = FlipMiddleBit(entity.GetBinary("Data"));
+        var replaced = new TableEntity(entity) { ["Data"] = flipped };
+        await table.UpdateEntityAsync(replaced, entity.ETag, TableUpdateMode.Replace);
+
+        var error = await Assert.ThrowsAsync<CheckpointStorageException>(() => harness.ReadAsync(grain));
+
+        AssertChecksumError(error, grain, AzureTableCheckpointStorage.StoreKind);
+        Assert.Equal(flipped, (await SingleEntityAsync(table)).GetBinary("Data"));
+    }
+
+    [Fact]
+    public async Task Flipped_bit_in_spill_blob_fails_read()
+    {
+        await using var harness = await StartSmallInlineStoreAsync();
+        var grain = StoreHarness.Grain("flipped-blob");
+        await harness.WriteAsync(grain, CheckpointState.Create(10 * 1024, 1), null);
+        var container = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(_container);
+        var blob = container.GetBlobClient(Assert.Single(await SpillBlobNamesAsync()));
+        var content = (await blob.DownloadContentAsync()).Value.Content.ToArray();
+        await blob.UploadAsync(BinaryData.FromBytes(FlipMiddleBit(content)), overwrite: true);
+
+        var error = await Assert.ThrowsAsync<CheckpointStorageException>(() => harness.ReadAsync(grain));
+
+        AssertChecksumError(error, grain, AzureTableCheckpointStorage.StoreKind);
+    }
+
+    [Fact]
+    public async Task Losing_spilled_insert_deletes_its_blob()
+    {
+        await using var harness = await StartSmallInlineStoreAsync();
+        var grain = StoreHarness.Grain("spilled-inserts");
+        var winner = await harness.WriteAsync(grain, CheckpointState.Create(10 * 1024, 1), null);
+
+        await Assert.ThrowsAnyAsync<InconsistentStateException>(
+            () => harness.WriteAsync(grain, CheckpointState.Create(10 * 1024, 2), null));
+
+        var read = await harness.ReadAsync(grain);
+        Assert.Equal(winner.ETag, read.ETag);
+        Assert.Equal(1, read.State!.Version);
+        Assert.Single(await SpillBlobNamesAsync());
+    }
+
+    [Fact]
     public async Task Foreign_entity_under_key_is_rejected()
     {
         await using var harness = await StartStoreAsync();

@@ -108,6 +108,31 @@ public abstract class CheckpointStoreContract
         Assert.Equal(CheckpointState.Create(2048, winners[0]).Data, read.State!.Data);
     }
 
+    [Theory]
+    [InlineData(100)]
+    [InlineData(64 * 1024)]
+    public async Task Second_insert_is_rejected(int size)
+    {
+        await using var harness = await StartStoreAsync();
+        var grain = StoreHarness.Grain($"second-insert-{size}-{Guid.NewGuid():N}");
+        var first = await harness.ReadAsync(grain);
+        var second = await harness.ReadAsync(grain);
+        Assert.False(first.RecordExists);
+        Assert.False(second.RecordExists);
+
+        // Both activations read "no record", so both write with a null ETag: only the first may succeed.
+        first.State = CheckpointState.Create(size, 1);
+        await harness.Store.WriteStateAsync("state", grain, first);
+        second.State = CheckpointState.Create(size, 2);
+        await Assert.ThrowsAnyAsync<InconsistentStateException>(
+            () => harness.Store.WriteStateAsync("state", grain, second));
+
+        var read = await harness.ReadAsync(grain);
+        Assert.Equal(first.ETag, read.ETag);
+        Assert.Equal(1, read.State!.Version);
+        Assert.Equal(CheckpointState.Create(size, 1).Data, read.State!.Data);
+    }
+
     [Fact]
     public async Task Clear_checks_etag()
     {
@@ -182,6 +207,22 @@ public abstract class CheckpointStoreContract
         yield return string.Concat(Enumerable.Repeat("/#?\u0001", 400));
         yield return string.Concat(Enumerable.Repeat("/#?\u0001", 400)) + "x";
         yield return new string('ü', 2000);
+    }
+
+    /// <summary>Flips one bit in the middle of a byte array, inside the serialized grain state when it is large.</summary>
+    private protected static byte[] FlipMiddleBit(byte[] content)
+    {
+        var flipped = (byte[])content.Clone();
+        flipped[flipped.Length / 2] ^= 0x10;
+        return flipped;
+    }
+
+    /// <summary>Asserts that a read failed on the payload checksum and named the grain and the store.</summary>
+    private protected static void AssertChecksumError(CheckpointStorageException error, GrainId grain, string kind)
+    {
+        AssertNamesStoreAndGrain(error, grain, kind);
+        Assert.True(error.IsCorrupt);
+        Assert.Contains("checksum", error.Message);
     }
 
     /// <summary>Asserts that an error names the grain, the provider and the store kind.</summary>

@@ -24,6 +24,20 @@ internal sealed class FailingTableSteps(ITableCheckpointSteps inner, CrashPoint 
 {
     public List<CrashPoint> Reached { get; } = [];
 
+    public Task<(TableCheckpointEntry? Entry, string? ETag)> ReadEntryAsync(
+        CheckpointIdentity identity,
+        CancellationToken cancellationToken) =>
+        inner.ReadEntryAsync(identity, cancellationToken);
+
+    public Task<(CheckpointEnvelope? Envelope, string? ETag)> ReadSpillAsync(
+        CheckpointIdentity identity,
+        string spillId,
+        CancellationToken cancellationToken) =>
+        inner.ReadSpillAsync(identity, spillId, cancellationToken);
+
+    public Task DeleteEntryAsync(CheckpointIdentity identity, string entityETag, CancellationToken cancellationToken) =>
+        inner.DeleteEntryAsync(identity, entityETag, cancellationToken);
+
     public async Task<string> UploadSpillAsync(
         CheckpointIdentity identity,
         string spillId,

@@ -94,6 +94,22 @@ public sealed class LocalDirectoryCheckpointStorageTests : CheckpointStoreContra
     }
 
     [Fact]
+    public async Task Flipped_bit_fails_read()
+    {
+        await using var harness = await StartStoreAsync();
+        var grain = StoreHarness.Grain("flipped");
+        await harness.WriteAsync(grain, CheckpointState.Create(10 * 1024, 1), null);
+        var path = Directory.GetFiles(_directory, "*.ckpt").Single();
+        var flipped = FlipMiddleBit(await File.ReadAllBytesAsync(path));
+        await File.WriteAllBytesAsync(path, flipped);
+
+        var error = await Assert.ThrowsAsync<CheckpointStorageException>(() => harness.ReadAsync(grain));
+
+        AssertChecksumError(error, grain, LocalDirectoryCheckpointStorage.StoreKind);
+        Assert.Equal(flipped, await File.ReadAllBytesAsync(path));
+    }
+
+    [Fact]
     public async Task Foreign_file_under_name_is_rejected()
     {
         await using var harness = await StartStoreAsync();

@@ -42,6 +42,24 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
+    public void Table_with_spill_callback_names_option()
+    {
+        var error = Validate(services => services.AddAzureTableImmortalStorage("cp", options =>
+        {
+            options.Table.TableServiceClient = new TableServiceClient(UnusedConnectionString);
+            // Obsolete in Orleans 10.4.2, but still a way users configure the client.
+#pragma warning disable CS0618
+            options.SpillBlobs.ConfigureBlobServiceClient(
+                () => Task.FromResult(new BlobServiceClient(UnusedConnectionString)));
+#pragma warning restore CS0618
+        }));
+
+        Assert.Contains("'cp'", error.Message);
+        Assert.Contains("SpillBlobs.BlobServiceClient", error.Message);
+        Assert.Contains("ConfigureBlobServiceClient", error.Message);
+    }
+
+    [Fact]
     public void Table_with_invalid_table_name_names_option()
     {
         var error = Validate(services => services.AddAzureTableImmortalStorage("cp", options =>

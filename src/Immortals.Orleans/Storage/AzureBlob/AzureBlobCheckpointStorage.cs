@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 using Orleans.Serialization.Serializers;
@@ -12,7 +13,10 @@ namespace Immortals.Orleans.Storage.AzureBlob;
 /// </summary>
 /// <remarks>
 /// This store adds reversible encoding of grain ids into blob names, shortening of long names, a check of the
-/// full identity on read, and the binary envelope. Orleans names the blob
+/// full identity and the payload checksum on read, and the binary envelope with a fresh write id. A write or clear
+/// can fail without a definite outcome: the SDK's retry of a request whose response was lost gets 412 or 409, or
+/// the request times out. The store then reads the blob back, and reports success when the blob carries this
+/// write's id, or when a cleared blob is gone. Orleans names the blob
 /// <c>checkpoint-ckpt/{name}.json</c>; the <c>.json</c> suffix is Orleans' fixed naming, the content is binary.
 /// </remarks>
 internal sealed class AzureBlobCheckpointStorage : BinaryCheckpointStorage
@@ -88,9 +92,24 @@ internal sealed class AzureBlobCheckpointStorage : BinaryCheckpointStorage
         string? eTag,
         CancellationToken cancellationToken)
     {
-        var state = new GrainState<CheckpointEnvelope>(Seal(identity, payload), eTag);
-        await _blobs.WriteStateAsync(BlobStateName, ToBlobGrainId(identity), state, cancellationToken);
-        return state.ETag!;
+        var writeId = Guid.NewGuid();
+        var state = new GrainState<CheckpointEnvelope>(Seal(identity, payload, writeId, 0), eTag);
+        try
+        {
+            await _blobs.WriteStateAsync(BlobStateName, ToBlobGrainId(identity), state, cancellationToken);
+            return state.ETag!;
+        }
+        catch (Exception exception) when (StorageFaults.IsAmbiguousOutcome(exception, cancellationToken))
+        {
+            var stored = await ReadBackAsync(identity, exception, cancellationToken);
+            if (stored.State is not { } envelope || envelope.WriteId != writeId)
+            {
+                ExceptionDispatchInfo.Throw(exception);
+            }
+
+            Logger.AmbiguousWriteConfirmed(exception, "write", identity.GrainId, Kind, Name);
+            return stored.ETag!;
+        }
     }
 
     /// <inheritdoc />
@@ -101,7 +120,41 @@ internal sealed class AzureBlobCheckpointStorage : BinaryCheckpointStorage
     {
         // With no ETag, Orleans deletes under If-None-Match: *, which fails when the blob exists.
         var state = new GrainState<CheckpointEnvelope>(new CheckpointEnvelope(), eTag);
-        await _blobs.ClearStateAsync(BlobStateName, ToBlobGrainId(identity), state, cancellationToken);
+        try
+        {
+            await _blobs.ClearStateAsync(BlobStateName, ToBlobGrainId(identity), state, cancellationToken);
+        }
+        catch (Exception exception) when (eTag is not null
+            && StorageFaults.IsAmbiguousOutcome(exception, cancellationToken))
+        {
+            var stored = await ReadBackAsync(identity, exception, cancellationToken);
+            if (stored.ETag is not null)
+            {
+                ExceptionDispatchInfo.Throw(exception);
+            }
+
+            Logger.AmbiguousWriteConfirmed(exception, "clear", identity.GrainId, Kind, Name);
+        }
+    }
+
+    // Reads the blob after a failed request; if that fails too, the original failure is raised.
+    private async Task<GrainState<CheckpointEnvelope>> ReadBackAsync(
+        CheckpointIdentity identity,
+        Exception original,
+        CancellationToken cancellationToken)
+    {
+        var stored = new GrainState<CheckpointEnvelope>();
+        try
+        {
+            await _blobs.ReadStateAsync(BlobStateName, ToBlobGrainId(identity), stored, cancellationToken);
+        }
+        catch (Exception readFailure) when (readFailure is not OperationCanceledException)
+        {
+            Logger.ReadBackFailed(readFailure, identity.GrainId, Kind, Name);
+            ExceptionDispatchInfo.Throw(original);
+        }
+
+        return stored;
     }
 
     /// <summary>Returns the blob name Orleans uses for a checkpoint, for tools and tests.</summary>

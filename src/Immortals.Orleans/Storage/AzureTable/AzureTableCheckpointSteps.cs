@@ -1,55 +1,87 @@
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Orleans.Configuration;
 using Orleans.Runtime;
 using Orleans.Storage;
 
 namespace Immortals.Orleans.Storage.AzureTable;
 
 /// <summary>
-/// Storage requests of the table store, made through Orleans' <see cref="AzureTableGrainStorage"/> (entity
-/// splitting over binary properties, ETag checks, table creation) and <see cref="AzureBlobGrainStorage"/>
-/// (conditional blob writes, container creation).
+/// Storage requests of the table store: entities through Orleans' <see cref="AzureTableGrainStorage"/> (entity
+/// splitting over binary properties, ETag checks, table creation), spill blobs through the container client of the
+/// spill blob options, in the names that <see cref="SpillBlobName"/> defines.
 /// </summary>
 /// <remarks>
-/// Both providers see a synthetic grain id whose key is the checkpoint's encoded name, shortened to fit. Orleans'
-/// table provider puts the service id and that grain id into the partition key, and the constant
-/// <see cref="EntryStateName"/> into the row key. Spill blobs are named <c>spill-{id}-ckpt/{name}.json</c>.
+/// Orleans' table provider receives a synthetic grain id whose key is the checkpoint's encoded name, shortened to fit.
+/// It puts the service id and that grain id into the partition key, and the constant
+/// <see cref="EntryStateName"/> into the row key. Spill blobs use the same shortened name.
 /// </remarks>
 internal sealed class AzureTableCheckpointSteps(
     AzureTableGrainStorage table,
-    AzureBlobGrainStorage blobs,
+    CheckpointSerializer serializer,
     int maxNameLength) : ITableCheckpointSteps
 {
     /// <summary>State name under which Orleans stores the entity; it becomes the row key.</summary>
     public const string EntryStateName = "checkpoint";
 
     private const string SyntheticGrainType = "ckpt";
-    private const string SpillStatePrefix = "spill-";
 
-    /// <summary>Reads the entity's record and ETag, or returns null when there is no entity.</summary>
-    public async Task<(TableCheckpointEntry? Entry, string? ETag)> ReadEntryAsync(
+    private BlobContainerClient? _container;
+
+    /// <summary>The spill container; set when the store starts.</summary>
+    public BlobContainerClient Container =>
+        _container ?? throw new InvalidOperationException("The checkpoint store has not been started.");
+
+    /// <summary>
+    /// Takes the spill container client from <see cref="AzureBlobStorageOptions.BlobServiceClient"/>, which the
+    /// options validator requires, and creates the container if it is missing.
+    /// </summary>
+    public async Task InitializeAsync(AzureBlobStorageOptions options, CancellationToken cancellationToken)
+    {
+        var container = options.BlobServiceClient!.GetBlobContainerClient(options.ContainerName);
+        await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        _container = container;
+    }
+
+    /// <summary>Returns the shortened name of a checkpoint that its entity key and its blob names contain.</summary>
+    public string GetName(CheckpointIdentity identity) => identity.ToName(maxNameLength);
+
+    /// <inheritdoc />
+    public Task<(TableCheckpointEntry? Entry, string? ETag)> ReadEntryAsync(
         CheckpointIdentity identity,
+        CancellationToken cancellationToken) =>
+        ReadEntryAsync(GetName(identity), cancellationToken);
+
+    /// <summary>Reads the entity of a shortened checkpoint name, as <see cref="ReadEntryAsync(CheckpointIdentity, CancellationToken)"/>.</summary>
+    public async Task<(TableCheckpointEntry? Entry, string? ETag)> ReadEntryAsync(
+        string name,
         CancellationToken cancellationToken)
     {
         var state = new GrainState<TableCheckpointEntry>();
-        await table.ReadStateAsync(EntryStateName, ToGrainId(identity), state, cancellationToken);
+        await table.ReadStateAsync(EntryStateName, ToGrainId(name), state, cancellationToken);
         return state.ETag is null ? (null, null) : (state.RecordExists ? state.State : null, state.ETag);
     }
 
-    /// <summary>Reads a spill blob's envelope and ETag, or returns null when the blob does not exist.</summary>
+    /// <inheritdoc />
     public async Task<(CheckpointEnvelope? Envelope, string? ETag)> ReadSpillAsync(
         CheckpointIdentity identity,
         string spillId,
         CancellationToken cancellationToken)
     {
-        var state = new GrainState<CheckpointEnvelope>();
-        await blobs.ReadStateAsync(SpillStatePrefix + spillId, ToGrainId(identity), state, cancellationToken);
-        return state.ETag is null ? (null, null) : (state.RecordExists ? state.State : null, state.ETag);
-    }
+        var blob = Container.GetBlobClient(GetSpillBlobName(identity, spillId));
+        BlobDownloadResult content;
+        try
+        {
+            content = (await blob.DownloadContentAsync(cancellationToken)).Value;
+        }
+        catch (RequestFailedException exception) when (exception.Status == 404)
+        {
+            return (null, null);
+        }
 
-    /// <summary>Deletes the entity if its ETag is <paramref name="entityETag"/>.</summary>
-    public Task DeleteEntryAsync(CheckpointIdentity identity, string entityETag, CancellationToken cancellationToken)
-    {
-        var state = new GrainState<TableCheckpointEntry>(new TableCheckpointEntry(), entityETag);
-        return table.ClearStateAsync(EntryStateName, ToGrainId(identity), state, cancellationToken);
+        var envelope = serializer.Deserialize<CheckpointEnvelope>(content.Content.ToMemory());
+        return (envelope, content.Details.ETag.ToString());
     }
 
     /// <inheritdoc />
@@ -59,10 +91,11 @@ internal sealed class AzureTableCheckpointSteps(
         CheckpointEnvelope envelope,
         CancellationToken cancellationToken)
     {
-        // No ETag makes Orleans upload with If-None-Match: *, so an existing blob is never overwritten.
-        var state = new GrainState<CheckpointEnvelope>(envelope, null);
-        await blobs.WriteStateAsync(SpillStatePrefix + spillId, ToGrainId(identity), state, cancellationToken);
-        return state.ETag!;
+        var blob = Container.GetBlobClient(GetSpillBlobName(identity, spillId));
+        var options = new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } };
+        var content = BinaryData.FromBytes(serializer.Serialize(envelope));
+        var response = await blob.UploadAsync(content, options, cancellationToken);
+        return response.Value.ETag.ToString();
     }
 
     /// <inheritdoc />
@@ -73,8 +106,15 @@ internal sealed class AzureTableCheckpointSteps(
         CancellationToken cancellationToken)
     {
         var state = new GrainState<TableCheckpointEntry>(entry, entityETag);
-        await table.WriteStateAsync(EntryStateName, ToGrainId(identity), state, cancellationToken);
+        await table.WriteStateAsync(EntryStateName, ToGrainId(GetName(identity)), state, cancellationToken);
         return state.ETag!;
+    }
+
+    /// <inheritdoc />
+    public Task DeleteEntryAsync(CheckpointIdentity identity, string entityETag, CancellationToken cancellationToken)
+    {
+        var state = new GrainState<TableCheckpointEntry>(new TableCheckpointEntry(), entityETag);
+        return table.ClearStateAsync(EntryStateName, ToGrainId(GetName(identity)), state, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -82,16 +122,30 @@ internal sealed class AzureTableCheckpointSteps(
         CheckpointIdentity identity,
         string spillId,
         string spillETag,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken) =>
+        DeleteSpillBlobAsync(GetSpillBlobName(identity, spillId), spillETag, cancellationToken);
+
+    /// <summary>Deletes a blob by name if its ETag is still <paramref name="eTag"/>; a missing blob is no error.</summary>
+    public async Task DeleteSpillBlobAsync(string blobName, string eTag, CancellationToken cancellationToken)
     {
-        var state = new GrainState<CheckpointEnvelope>(new CheckpointEnvelope(), spillETag);
-        return blobs.ClearStateAsync(SpillStatePrefix + spillId, ToGrainId(identity), state, cancellationToken);
+        var conditions = new BlobRequestConditions { IfMatch = new ETag(eTag) };
+        await Container.GetBlobClient(blobName).DeleteIfExistsAsync(
+            DeleteSnapshotsOption.None,
+            conditions,
+            cancellationToken);
     }
 
-    /// <summary>Returns the name Orleans gives a spill blob, for tools and tests.</summary>
-    public string GetSpillBlobName(CheckpointIdentity identity, string spillId) =>
-        $"{SpillStatePrefix}{spillId}-{ToGrainId(identity)}.json";
+    /// <summary>Lists the spill blobs of one checkpoint name, or of the whole container when it is null.</summary>
+    public IAsyncEnumerable<BlobItem> ListSpillBlobsAsync(string? name, CancellationToken cancellationToken) =>
+        Container.GetBlobsAsync(
+            BlobTraits.None,
+            BlobStates.None,
+            name is null ? null : SpillBlobName.Prefix(name),
+            cancellationToken);
 
-    private GrainId ToGrainId(CheckpointIdentity identity) =>
-        GrainId.Create(SyntheticGrainType, identity.ToName(maxNameLength));
+    /// <summary>Returns the name of a spill blob, for messages, tools and tests.</summary>
+    public string GetSpillBlobName(CheckpointIdentity identity, string spillId) =>
+        SpillBlobName.Format(GetName(identity), spillId);
+
+    private static GrainId ToGrainId(string name) => GrainId.Create(SyntheticGrainType, name);
 }

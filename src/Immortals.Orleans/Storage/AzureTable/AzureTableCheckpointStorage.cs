@@ -11,7 +11,8 @@ namespace Immortals.Orleans.Storage.AzureTable;
 /// </summary>
 /// <remarks>
 /// The ETag this store hands to Orleans is a <see cref="TableCheckpointToken"/>. Reads check the full identity
-/// stored in the entity and in the blob, and the blob's ETag against the one the entity recorded.
+/// and the payload checksum stored in the entity or the blob, and a blob's generation, write id and ETag against
+/// the ones the entity recorded.
 /// </remarks>
 internal sealed class AzureTableCheckpointStorage : BinaryCheckpointStorage
 {
@@ -23,9 +24,14 @@ internal sealed class AzureTableCheckpointStorage : BinaryCheckpointStorage
     private const int MaxPartitionKeyLength = 512;
     private const int MinNameLength = 128;
 
+    // A read retries when the blob it was reading was deleted because another writer moved the entity on.
+    private const int MaxReadAttempts = 5;
+
     private readonly AzureTableImmortalStorageOptions _options;
     private readonly NestedProviderLifecycle _nested = new();
+    private readonly TableOrphanSweeper _sweeper;
     private TableCheckpointWriter _writer;
+    private ITableCheckpointSteps _steps;
 
     public AzureTableCheckpointStorage(
         string name,
@@ -41,9 +47,14 @@ internal sealed class AzureTableCheckpointStorage : BinaryCheckpointStorage
     {
         _options = options;
         table.Participate(_nested);
+
+        // Orleans' blob provider only creates the spill container at start-up. The store writes spill blobs through
+        // the container client, because it sets their names and request conditions itself.
         spillBlobs.Participate(_nested);
-        Steps = new AzureTableCheckpointSteps(table, spillBlobs, GetMaxNameLength(serviceId));
+        Steps = new AzureTableCheckpointSteps(table, serializer, GetMaxNameLength(serviceId));
+        _steps = Steps;
         _writer = new TableCheckpointWriter(Steps, options.MaxInlineBytes, name, logger);
+        _sweeper = new TableOrphanSweeper(Steps, timeProvider, name, logger);
     }
 
     /// <summary>The storage requests this store makes.</summary>
@@ -62,46 +73,83 @@ internal sealed class AzureTableCheckpointStorage : BinaryCheckpointStorage
     public override async Task InitializeAsync(CancellationToken cancellationToken)
     {
         await _nested.StartAsync(cancellationToken);
+        await Steps.InitializeAsync(_options.SpillBlobs, cancellationToken);
         Logger.StorageInitialized(
             Kind,
             Name,
             $"table {_options.Table.TableName}, spill container {_options.SpillBlobs.ContainerName}");
     }
 
-    /// <summary>Routes the write steps through a wrapper, so tests can make a step fail.</summary>
-    internal void InterceptSteps(Func<ITableCheckpointSteps, ITableCheckpointSteps> wrap) =>
-        _writer = new TableCheckpointWriter(wrap(Steps), _options.MaxInlineBytes, Name, Logger);
+    /// <summary>Routes the read and write steps through a wrapper, so tests can make a step fail or race.</summary>
+    internal void InterceptSteps(Func<ITableCheckpointSteps, ITableCheckpointSteps> wrap)
+    {
+        _steps = wrap(Steps);
+        _writer = new TableCheckpointWriter(_steps, _options.MaxInlineBytes, Name, Logger);
+    }
+
+    /// <summary>
+    /// Deletes the spill blobs of the whole container that no entity points to and that no pending write can make
+    /// an entity point to, if they are older than <paramref name="minimumAge"/>, and returns how many it deleted.
+    /// See <see cref="TableOrphanSweeper"/> for the rule.
+    /// </summary>
+    internal Task<int> DeleteOrphanBlobsAsync(TimeSpan minimumAge, CancellationToken cancellationToken) =>
+        _sweeper.SweepAsync(null, minimumAge, cancellationToken);
+
+    /// <summary>Deletes the orphan spill blobs of one grain's checkpoint, as <see cref="DeleteOrphanBlobsAsync(TimeSpan, CancellationToken)"/>.</summary>
+    internal Task<int> DeleteOrphanBlobsAsync(
+        string stateName,
+        GrainId grainId,
+        TimeSpan minimumAge,
+        CancellationToken cancellationToken)
+    {
+        var identity = CheckpointIdentity.Create(ServiceId, stateName, grainId);
+        return _sweeper.SweepAsync(Steps.GetName(identity), minimumAge, cancellationToken);
+    }
 
     /// <inheritdoc />
     protected override async Task<StoredCheckpoint?> ReadPayloadAsync(
         CheckpointIdentity identity,
         CancellationToken cancellationToken)
     {
-        var (entry, entityETag) = await ReadEntryAsync(identity, cancellationToken);
-        if (entityETag is null)
+        for (var attempt = 1; ; attempt++)
         {
-            return null;
-        }
+            var (entry, entityETag) = await ReadEntryAsync(identity, cancellationToken);
+            if (entityETag is null)
+            {
+                return null;
+            }
 
-        if (entry is null)
-        {
-            throw Corrupt(identity, "the table entity contains no checkpoint record", null);
-        }
+            if (entry is null)
+            {
+                throw Corrupt(identity, "the table entity contains no checkpoint record", null);
+            }
 
-        CheckRecord(identity, entry.Format, entry.Identity, "the table entity");
-        if (entry.Payload is { } inline)
-        {
-            return new StoredCheckpoint(inline, new TableCheckpointToken(entityETag, null, null).ToString());
-        }
+            CheckRecord(identity, entry.Format, entry.Identity, "the table entity");
+            if (entry.Payload is { } inline)
+            {
+                if (PayloadChecksum.Verify(inline, entry.Checksum) is { } mismatch)
+                {
+                    throw Corrupt(identity, $"in the table entity, {mismatch}", null);
+                }
 
-        if (entry.SpillId is null || entry.SpillETag is null)
-        {
-            throw Corrupt(identity, "the table entity has neither inline data nor a blob id", null);
-        }
+                var inlineToken = new TableCheckpointToken(entityETag, entry.Generation, null, null);
+                return new StoredCheckpoint(inline, inlineToken.ToString());
+            }
 
-        var payload = await ReadSpillAsync(identity, entry, cancellationToken);
-        var token = new TableCheckpointToken(entityETag, entry.SpillId, entry.SpillETag);
-        return new StoredCheckpoint(payload, token.ToString());
+            if (entry.SpillId is null || entry.SpillETag is null)
+            {
+                throw Corrupt(identity, "the table entity has neither inline data nor a blob id", null);
+            }
+
+            var payload = await ReadSpillAsync(identity, entry, entityETag, attempt, cancellationToken);
+            if (payload is null)
+            {
+                continue;
+            }
+
+            var token = new TableCheckpointToken(entityETag, entry.Generation, entry.SpillId, entry.SpillETag);
+            return new StoredCheckpoint(payload, token.ToString());
+        }
     }
 
     /// <inheritdoc />
@@ -133,8 +181,7 @@ internal sealed class AzureTableCheckpointStorage : BinaryCheckpointStorage
             return;
         }
 
-        await Steps.DeleteEntryAsync(identity, token.EntityETag, cancellationToken);
-        await _writer.DeleteSupersededAsync(identity, token, cancellationToken);
+        await _writer.ClearAsync(identity, token, cancellationToken);
     }
 
     private async Task<(TableCheckpointEntry? Entry, string? ETag)> ReadEntryAsync(
@@ -143,7 +190,7 @@ internal sealed class AzureTableCheckpointStorage : BinaryCheckpointStorage
     {
         try
         {
-            return await Steps.ReadEntryAsync(identity, cancellationToken);
+            return await _steps.ReadEntryAsync(identity, cancellationToken);
         }
         catch (Exception exception) when (!StorageFaults.IsTransportFailure(exception)
             && exception is not OperationCanceledException)
@@ -152,17 +199,21 @@ internal sealed class AzureTableCheckpointStorage : BinaryCheckpointStorage
         }
     }
 
-    private async Task<byte[]> ReadSpillAsync(
+    // Returns null when the blob is gone because another writer moved the entity on, so the caller reads again.
+    private async Task<byte[]?> ReadSpillAsync(
         CheckpointIdentity identity,
         TableCheckpointEntry entry,
+        string entityETag,
+        int attempt,
         CancellationToken cancellationToken)
     {
-        var place = $"blob {Steps.GetSpillBlobName(identity, entry.SpillId!)}";
+        var blobName = Steps.GetSpillBlobName(identity, entry.SpillId!);
+        var place = $"blob {blobName}";
         CheckpointEnvelope? envelope;
         string? blobETag;
         try
         {
-            (envelope, blobETag) = await Steps.ReadSpillAsync(identity, entry.SpillId!, cancellationToken);
+            (envelope, blobETag) = await _steps.ReadSpillAsync(identity, entry.SpillId!, cancellationToken);
         }
         catch (Exception exception) when (!StorageFaults.IsTransportFailure(exception)
             && exception is not OperationCanceledException)
@@ -172,7 +223,20 @@ internal sealed class AzureTableCheckpointStorage : BinaryCheckpointStorage
 
         if (blobETag is null)
         {
-            throw Corrupt(identity, $"the table entity points to {place}, which does not exist", null);
+            return await CheckMissingSpillAsync(identity, entry, entityETag, place, attempt, cancellationToken);
+        }
+
+        var payload = Open(identity, envelope, place);
+        if (envelope!.Generation != entry.Generation
+            || envelope.WriteId != entry.WriteId
+            || envelope.Checksum != entry.Checksum)
+        {
+            throw Corrupt(
+                identity,
+                $"{place} has generation {envelope.Generation}, write id {envelope.WriteId:N} and checksum " +
+                $"{envelope.Checksum:X16}, but the table entity recorded generation {entry.Generation}, write id " +
+                $"{entry.WriteId:N} and checksum {entry.Checksum:X16}",
+                null);
         }
 
         if (!string.Equals(blobETag, entry.SpillETag, StringComparison.Ordinal))
@@ -183,7 +247,6 @@ internal sealed class AzureTableCheckpointStorage : BinaryCheckpointStorage
                 null);
         }
 
-        var payload = Open(identity, envelope, place);
         if (payload.Length != entry.SpillLength)
         {
             throw Corrupt(
@@ -193,6 +256,44 @@ internal sealed class AzureTableCheckpointStorage : BinaryCheckpointStorage
         }
 
         return payload;
+    }
+
+    // A blob is deleted only after the entity stopped pointing to it. If the entity still points to it, the blob
+    // was lost, and reporting "no checkpoint" would restart the grain from empty state.
+    private async Task<byte[]?> CheckMissingSpillAsync(
+        CheckpointIdentity identity,
+        TableCheckpointEntry entry,
+        string entityETag,
+        string place,
+        int attempt,
+        CancellationToken cancellationToken)
+    {
+        var (_, currentETag) = await ReadEntryAsync(identity, cancellationToken);
+        if (string.Equals(currentETag, entityETag, StringComparison.Ordinal))
+        {
+            throw Corrupt(identity, $"the table entity points to {place}, which does not exist", null);
+        }
+
+        if (attempt >= MaxReadAttempts)
+        {
+            throw new CheckpointStorageException(
+                Name,
+                Kind,
+                identity.GrainId,
+                isCorrupt: false,
+                $"Failed to read the checkpoint of grain {identity.GrainId} in {Kind} storage '{Name}': other " +
+                $"writers replaced it during each of {MaxReadAttempts} reads. Check for two activations of the " +
+                "grain writing at once, then retry.",
+                null);
+        }
+
+        Logger.SpillBlobReplacedDuringRead(
+            place,
+            identity.GrainId,
+            Kind,
+            Name,
+            attempt);
+        return null;
     }
 
     private void CheckRecord(CheckpointIdentity identity, int format, string storedIdentity, string place)

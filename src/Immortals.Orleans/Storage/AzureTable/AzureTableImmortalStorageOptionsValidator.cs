@@ -25,6 +25,17 @@ internal sealed class AzureTableImmortalStorageOptionsValidator(
             nameof(options.SpillBlobs),
             "BlobServiceClient");
 
+        // Orleans keeps a client made by ConfigureBlobServiceClient in a delegate that it does not expose.
+        if (options.SpillBlobs.BlobServiceClient is null)
+        {
+            throw StorageOptionsValidation.Invalid(
+                kind,
+                name,
+                $"{nameof(options.SpillBlobs)}.{nameof(options.SpillBlobs.BlobServiceClient)}",
+                "is not set. Assign a client with an explicit endpoint to it; the store writes spill blobs through " +
+                "that client, and a client configured with ConfigureBlobServiceClient is not visible to it.");
+        }
+
         if (options.MaxInlineBytes is < 0 or > AzureTableImmortalStorageOptions.MaxInlineBytesLimit)
         {
             throw StorageOptionsValidation.Invalid(

@@ -2,14 +2,14 @@ namespace Immortals.Orleans.Storage.AzureTable;
 
 /// <summary>
 /// The record kept in a checkpoint's table entity: either the serialized grain state itself, or the name and
-/// ETag of the blob that stores it.
+/// ETag of the blob that stores it, plus the write id and the generation of the write that stored it.
 /// </summary>
 [GenerateSerializer]
 [Alias("Immortals.Orleans.Storage.AzureTable.TableCheckpointEntry")]
 internal sealed class TableCheckpointEntry
 {
-    /// <summary>Version of this layout.</summary>
-    public const int CurrentFormat = 1;
+    /// <summary>Version of this layout. Version 2 added the write id, the generation and the checksum.</summary>
+    public const int CurrentFormat = 2;
 
     /// <summary>Layout version, <see cref="CurrentFormat"/> when written by this code.</summary>
     [Id(0)]
@@ -23,7 +23,10 @@ internal sealed class TableCheckpointEntry
     [Id(2)]
     public byte[]? Payload { get; set; }
 
-    /// <summary>Id of the blob that stores the grain state, or null when it is inline.</summary>
+    /// <summary>
+    /// Id of the blob that stores the grain state (<see cref="SpillBlobName"/> shows its layout), or null when it
+    /// is inline.
+    /// </summary>
     [Id(3)]
     public string? SpillId { get; set; }
 
@@ -34,4 +37,19 @@ internal sealed class TableCheckpointEntry
     /// <summary>Size of the serialized grain state in that blob, in bytes.</summary>
     [Id(5)]
     public long SpillLength { get; set; }
+
+    /// <summary>Fresh id of the write that stored this entity.</summary>
+    [Id(6)]
+    public Guid WriteId { get; set; }
+
+    /// <summary>
+    /// Number of writes of this entity since it was created: 1 for the first write, one more for each later one.
+    /// A spill blob carries the generation of the entity that points to it.
+    /// </summary>
+    [Id(7)]
+    public long Generation { get; set; }
+
+    /// <summary><see cref="PayloadChecksum"/> of the grain state, inline or in the blob.</summary>
+    [Id(8)]
+    public ulong Checksum { get; set; }
 }

@@ -14,7 +14,8 @@ namespace Immortals.Orleans.Storage.GrainStorage;
 /// <remarks>
 /// The target provider stores the checkpoint in its own format and key scheme, and decides how it checks ETags.
 /// NOTE: the plugin's guarantees (stale ETags rejected, odd grain ids kept apart, unreadable checkpoints left
-/// unchanged) hold only as far as the target provider gives them.
+/// unchanged) hold only as far as the target provider gives them. This store adds no write id and no checksum, so a
+/// write whose response was lost may surface as a conflict, and a changed bit is caught only by the target provider.
 /// </remarks>
 internal sealed class GrainStorageCheckpointStorage : CheckpointStorage
 {

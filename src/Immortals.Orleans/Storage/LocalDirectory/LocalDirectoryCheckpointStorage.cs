@@ -10,6 +10,7 @@ namespace Immortals.Orleans.Storage.LocalDirectory;
 /// A write takes the checkpoint's lock file (<see cref="CheckpointFileLock"/>), compares the ETag in the current
 /// file's header, writes a temporary file, flushes it to disk, renames it over the checkpoint and flushes the
 /// directory. Readers take no lock: a rename replaces the file atomically, so they see the old or the new file.
+/// The file's ETag is also the write id in its envelope, and the envelope carries a checksum of the grain state.
 /// NOTE: a crash between creating and renaming the temporary file leaves <c>*.tmp</c> files behind; they are
 /// never read and can be deleted when no silo writes. Lock files (<c>*.lock</c>) stay after use on purpose,
 /// because deleting a lock file while another process waits on it would split the lock.
@@ -100,7 +101,7 @@ internal sealed class LocalDirectoryCheckpointStorage : BinaryCheckpointStorage
     {
         var path = GetFilePath(identity);
         var newETag = Guid.NewGuid();
-        var content = CheckpointFileFormat.Compose(newETag, Serializer.Serialize(Seal(identity, payload)));
+        var content = CheckpointFileFormat.Compose(newETag, Serializer.Serialize(Seal(identity, payload, newETag, 0)));
 
         using (await LockAsync(identity, path, cancellationToken))
         {
@@ -128,6 +129,8 @@ internal sealed class LocalDirectoryCheckpointStorage : BinaryCheckpointStorage
                 throw;
             }
 
+            // NOTE: if this flush fails, the write is reported as failed although the new file is in place, so the
+            // next write with the old ETag conflicts and the grain reloads. Success would promise a durable rename.
             DirectorySync.Flush(_directory);
         }
 
