@@ -38,8 +38,11 @@ internal sealed class FrameCapturer
     {
         foreach (var (rootId, task) in _request.Roots)
         {
-            var frameIndex = CaptureFrame(task, () => $"root {rootId}");
-            _model.Roots.Add(new RootRecord(rootId, frameIndex));
+            // A root that finished before the capture keeps its outcome.
+            var slot = task.IsCompleted
+                ? EncodeCompletedTask(task, new ValueOrigin($"root {rootId}", "result", task.GetType()))
+                : new SnapshotSlot(SlotKind.Frame, CaptureFrame(task, () => $"root {rootId}"));
+            _model.Roots.Add(new RootRecord(rootId, slot));
         }
 
         _model.Values = SerializeValues();
@@ -51,6 +54,16 @@ internal sealed class FrameCapturer
         if (_frameByTask.TryGetValue(task, out var known))
         {
             return known;
+        }
+
+        if (task.IsCompleted)
+        {
+            throw new FrameCaptureException(
+                FrameCaptureFailure.NotSuspended,
+                describeHolder(),
+                null,
+                task.GetType().FullName,
+                $"Cannot capture {describeHolder()}: its task has finished.");
         }
 
         var machine = AsyncRuntimeLayout.GetStateMachine(task) ?? throw NoStateMachine(task, describeHolder());
@@ -154,6 +167,12 @@ internal sealed class FrameCapturer
             return LeafSlot(leafId, awaited);
         }
 
+        if (awaited.IsCompleted)
+        {
+            // The awaited task completed and the frame's continuation is queued but has not run yet.
+            return EncodeCompletedTask(awaited, new ValueOrigin(awaiting.Identity.ToString(), "await", awaited.GetType()));
+        }
+
         if (AsyncRuntimeLayout.IsStateMachineBox(awaited))
         {
             switch (Classify(awaited))
@@ -163,11 +182,6 @@ internal sealed class FrameCapturer
                 case FrameRole.PassThrough:
                     return LeafSlot(ResolvePassThrough(awaited, awaiting.Identity.ToString()), awaited);
             }
-        }
-        else if (awaited.IsCompleted)
-        {
-            // The awaited task completed and the frame's continuation is queued but has not run yet.
-            return EncodeCompletedTask(awaited, new ValueOrigin(awaiting.Identity.ToString(), "await", awaited.GetType()));
         }
 
         var field = awaiting.AwaiterFields[awaiterIndex];

@@ -1,3 +1,5 @@
+using System.Reflection;
+
 namespace Immortals.Orleans.StateMachines;
 
 /// <summary>
@@ -22,4 +24,11 @@ internal sealed class FrameRebuildRequest
     /// <see cref="LeafRequest.ResultType"/> when that is set.
     /// </summary>
     public required Func<LeafRequest, Task> CreateLeaf { get; init; }
+
+    /// <summary>
+    /// Finds an assembly by simple name, for hosts that load code into their own assembly load contexts; returning
+    /// <see langword="null"/> falls back to the assemblies loaded in the process. Values are resolved by the Orleans
+    /// serializer, not through this.
+    /// </summary>
+    public Func<string, Assembly?>? ResolveAssembly { get; init; }
 }

@@ -82,7 +82,7 @@ internal sealed class FrameRebuilder
         var roots = new Dictionary<long, Task>(_model.Roots.Count);
         foreach (var root in _model.Roots)
         {
-            roots.Add(root.RootId, frames[root.FrameIndex]);
+            roots.Add(root.RootId, (Task)Materialize(root.Task, typeof(Task), leaves, frames, closures)!);
         }
 
         return roots;
@@ -153,13 +153,13 @@ internal sealed class FrameRebuilder
             var record = _model.Types[i];
             if (record.Kind == TypeKind.StateMachine)
             {
-                var layout = ResolveStateMachine(record);
+                var layout = ResolveStateMachine(record, _request.ResolveAssembly);
                 _layouts[i] = layout;
                 _types[i] = layout.Type;
                 continue;
             }
 
-            var type = record.Type!.Resolve() ?? throw new FrameRebuildException(
+            var type = record.Type!.Resolve(_request.ResolveAssembly) ?? throw new FrameRebuildException(
                 null,
                 [$"type {record.Type} not found"],
                 $"Cannot rebuild the snapshot: type {record.Type} from assembly '{record.Type.Assembly}' is not loaded "
@@ -177,16 +177,16 @@ internal sealed class FrameRebuilder
         }
     }
 
-    private static StateMachineLayout ResolveStateMachine(TypeRecord record)
+    private static StateMachineLayout ResolveStateMachine(TypeRecord record, Func<string, Assembly?>? resolveAssembly)
     {
         var method = record.Method!.Value;
         var name = method.ToString();
-        var declaring = new TypeReference(method.Assembly, method.DeclaringType, [], 0).Resolve()
+        var declaring = new TypeReference(method.Assembly, method.DeclaringType, [], 0).Resolve(resolveAssembly)
             ?? throw CodeChanged(name, [$"declaring type {method.DeclaringType} not found in assembly '{method.Assembly}'"]);
         var definition = StateMachineLayout.FindStateMachineType(declaring, method.Method, record.Signature)
             ?? throw CodeChanged(name, [$"async method {method.Method}{record.Signature} not found on {method.DeclaringType}"]);
 
-        var arguments = record.GenericArguments.Select(a => a.Resolve()).ToArray();
+        var arguments = record.GenericArguments.Select(a => a.Resolve(resolveAssembly)).ToArray();
         if (Array.IndexOf(arguments, null) >= 0)
         {
             throw new FrameRebuildException(name, [], $"Cannot rebuild {name}: a generic argument type is not loaded.");
@@ -325,7 +325,12 @@ internal sealed class FrameRebuilder
 
         foreach (var root in _model.Roots)
         {
-            CheckIndex(root.FrameIndex, _model.Frames.Count, "frame");
+            if (!root.Task.IsTask || root.Task.Kind == SlotKind.Leaf)
+            {
+                throw Damaged($"root {root.RootId} is neither a frame nor a finished task");
+            }
+
+            ValidateSlot(root.Task, typeof(Task), $"root {root.RootId}", "task", leafIds);
         }
     }
 

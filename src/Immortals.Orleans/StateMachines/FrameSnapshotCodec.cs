@@ -54,7 +54,7 @@ internal static class FrameSnapshotCodec
         foreach (var root in model.Roots)
         {
             writer.WriteLong(root.RootId);
-            writer.WriteCount(root.FrameIndex);
+            WriteSlot(writer, root.Task);
         }
 
         writer.WriteCount(model.Leaves.Count);
@@ -111,7 +111,7 @@ internal static class FrameSnapshotCodec
 
             for (var count = reader.ReadCount(); count > 0; count--)
             {
-                model.Roots.Add(new RootRecord(reader.ReadLong(), reader.ReadCount()));
+                model.Roots.Add(new RootRecord(reader.ReadLong(), ReadSlot(reader)));
             }
 
             for (var count = reader.ReadCount(); count > 0; count--)

@@ -10,13 +10,13 @@ namespace Immortals.Orleans.StateMachines;
 /// </summary>
 /// <param name="FormatVersion">Snapshot format version.</param>
 /// <param name="SizeInBytes">Size of the snapshot.</param>
-/// <param name="Roots">Frame index of each root, by root id.</param>
+/// <param name="Roots">What each root is, by root id: <c>frame N</c> or the outcome of a finished root.</param>
 /// <param name="Leaves">Ids of the leaves the frames await or hold.</param>
 /// <param name="Frames">Captured frames, by index.</param>
 internal sealed record FrameSnapshotDescription(
     int FormatVersion,
     int SizeInBytes,
-    IReadOnlyDictionary<long, int> Roots,
+    IReadOnlyDictionary<long, string> Roots,
     IReadOnlyList<long> Leaves,
     IReadOnlyList<FrameSnapshotDescription.Frame> Frames)
 {
@@ -28,7 +28,7 @@ internal sealed record FrameSnapshotDescription(
             .Append(CultureInfo.InvariantCulture, $"{Frames.Count} frames, leaves [{string.Join(", ", Leaves)}]\n");
         foreach (var (rootId, frame) in Roots)
         {
-            text.Append(CultureInfo.InvariantCulture, $"root {rootId}: frame {frame}\n");
+            text.Append(CultureInfo.InvariantCulture, $"root {rootId}: {frame}\n");
         }
 
         foreach (var frame in Frames)
@@ -82,7 +82,7 @@ internal sealed record FrameSnapshotDescription(
         return new FrameSnapshotDescription(
             FrameSnapshotCodec.FormatVersion,
             size,
-            model.Roots.ToDictionary(r => r.RootId, r => r.FrameIndex),
+            model.Roots.ToDictionary(r => r.RootId, r => DescribeSlot(r.Task, model, values)),
             model.Leaves.Select(l => l.LeafId).ToArray(),
             frames);
     }

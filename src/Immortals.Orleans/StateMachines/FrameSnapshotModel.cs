@@ -90,8 +90,8 @@ internal sealed class FrameSnapshotModel
 
     /// <summary>One root: the outermost captured method of a chain.</summary>
     /// <param name="RootId">The caller's id.</param>
-    /// <param name="FrameIndex">Index of the root's frame.</param>
-    internal sealed record RootRecord(long RootId, int FrameIndex);
+    /// <param name="Task">The root's frame, or the outcome of a root that finished before the capture.</param>
+    internal sealed record RootRecord(long RootId, SnapshotSlot Task);
 
     /// <summary>One leaf that a frame awaits or holds.</summary>
     /// <param name="LeafId">The caller's id.</param>

@@ -27,18 +27,20 @@ internal sealed record TypeReference(string Assembly, string FullName, IReadOnly
     }
 
     /// <summary>
-    /// Resolves the type among the assemblies loaded in this process, loading the assembly by name when none
-    /// is; returns <see langword="null"/> when the type or an argument does not exist.
+    /// Resolves the type through <paramref name="resolveAssembly"/>, or else among the assemblies loaded in this
+    /// process, loading the assembly by name when none is; returns <see langword="null"/> when the type or an
+    /// argument does not exist.
     /// </summary>
-    public Type? Resolve()
+    public Type? Resolve(Func<string, Assembly?>? resolveAssembly = null)
     {
         if (ArrayRank != 0)
         {
-            var element = Arguments[0].Resolve();
+            var element = Arguments[0].Resolve(resolveAssembly);
             return element is null ? null : ArrayRank < 0 ? element.MakeArrayType() : element.MakeArrayType(ArrayRank);
         }
 
-        var definition = FindAssembly(Assembly)?.GetType(FullName, throwOnError: false);
+        var assembly = resolveAssembly?.Invoke(Assembly) ?? FindAssembly(Assembly);
+        var definition = assembly?.GetType(FullName, throwOnError: false);
         if (definition is null || Arguments.Count == 0)
         {
             return definition;
@@ -47,7 +49,7 @@ internal sealed record TypeReference(string Assembly, string FullName, IReadOnly
         var arguments = new Type[Arguments.Count];
         for (var i = 0; i < arguments.Length; i++)
         {
-            var argument = Arguments[i].Resolve();
+            var argument = Arguments[i].Resolve(resolveAssembly);
             if (argument is null)
             {
                 return null;
