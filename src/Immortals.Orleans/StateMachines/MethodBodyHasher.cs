@@ -159,12 +159,12 @@ internal static class MethodBodyHasher
             case Type type:
                 return "type " + TypeNames.Format(type);
             case FieldInfo field:
-                return $"field {TypeNames.Format(field.DeclaringType!)}::{field.Name} {TypeNames.Format(field.FieldType)}";
+                return $"field {TypeNames.Format(field.DeclaringType!)}::{TypeNames.RemoveOrdinals(field.Name)} {TypeNames.Format(field.FieldType)}";
             case MethodBase method:
                 var text = new StringBuilder("method ")
                     .Append(method.DeclaringType is null ? string.Empty : TypeNames.Format(method.DeclaringType))
                     .Append("::")
-                    .Append(method.Name);
+                    .Append(TypeNames.RemoveOrdinals(method.Name));
                 if (method.IsGenericMethod)
                 {
                     text.Append('<').AppendJoin(',', method.GetGenericArguments().Select(TypeNames.Format)).Append('>');

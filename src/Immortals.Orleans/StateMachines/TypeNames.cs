@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Immortals.Orleans.StateMachines;
 
@@ -6,8 +7,16 @@ namespace Immortals.Orleans.StateMachines;
 /// Formats types as stable names for fingerprints and messages: full names with generic arguments spelled out
 /// and without assembly versions, so the name does not change when an unrelated assembly is rebuilt.
 /// </summary>
-internal static class TypeNames
+internal static partial class TypeNames
 {
+    /// <summary>
+    /// Removes the ordinals the compiler puts in generated names (<c>&lt;Run&gt;d__3</c>,
+    /// <c>&lt;&gt;c__DisplayClass3_0</c>, <c>&lt;Run&gt;b__3_0</c>, <c>&lt;Run&gt;g__Local|3_0</c>): they count the
+    /// methods of the declaring type, so they change when an unrelated method is added.
+    /// </summary>
+    public static string RemoveOrdinals(string name) =>
+        name.Contains('<', StringComparison.Ordinal) ? MethodOrdinal().Replace(name, "$1*") : name;
+
     /// <summary>Returns the stable name of a type, for example <c>System.Collections.Generic.List&lt;System.Int32&gt;</c>.</summary>
     public static string Format(Type type)
     {
@@ -65,7 +74,7 @@ internal static class TypeNames
         if (type.IsNested)
         {
             AppendDefinitionName(builder, type.DeclaringType!);
-            builder.Append('+').Append(type.Name);
+            builder.Append('+').Append(RemoveOrdinals(type.Name));
             return;
         }
 
@@ -76,4 +85,7 @@ internal static class TypeNames
 
         builder.Append(type.Name);
     }
+
+    [GeneratedRegex(@"(>d__|<>c__DisplayClass|>b__|\|)\d+")]
+    private static partial Regex MethodOrdinal();
 }
