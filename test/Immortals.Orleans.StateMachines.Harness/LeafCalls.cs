@@ -116,6 +116,15 @@ public sealed class LeafCalls
         return request;
     }
 
+    /// <summary>Returns the task of a call made or rebuilt in this run.</summary>
+    public Task TaskOf(long id)
+    {
+        lock (_gate)
+        {
+            return _entries[id].Source?.Task ?? throw new InvalidOperationException($"Call {id} has no task in this run.");
+        }
+    }
+
     /// <summary>Returns copies of all calls, for saving with a capture.</summary>
     public LeafCall[] Save()
     {
