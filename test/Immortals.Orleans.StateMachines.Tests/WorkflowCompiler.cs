@@ -23,7 +23,18 @@ internal static class WorkflowCompiler
     });
 
     /// <summary>Compiles <paramref name="source"/> into an assembly named <paramref name="assemblyName"/> and loads it.</summary>
-    public static Assembly Compile(string assemblyName, string source, OptimizationLevel optimization, params string[] features)
+    public static Assembly Compile(string assemblyName, string source, OptimizationLevel optimization)
+    {
+        var context = new AssemblyLoadContext($"{assemblyName}-{Guid.NewGuid():N}");
+        using var image = new MemoryStream(CompileToImage(assemblyName, source, optimization));
+        return context.LoadFromStream(image);
+    }
+
+    /// <summary>
+    /// Compiles <paramref name="source"/> into the bytes of an assembly; <paramref name="features"/> turns on compiler
+    /// features such as <c>runtime-async</c>.
+    /// </summary>
+    public static byte[] CompileToImage(string assemblyName, string source, OptimizationLevel optimization, params string[] features)
     {
         var parseOptions = CSharpParseOptions.Default
             .WithLanguageVersion(LanguageVersion.Preview)
@@ -32,7 +43,11 @@ internal static class WorkflowCompiler
             assemblyName,
             [CSharpSyntaxTree.ParseText(source, parseOptions)],
             References.Value,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: optimization, nullableContextOptions: NullableContextOptions.Enable));
+            new CSharpCompilationOptions(
+                    OutputKind.DynamicallyLinkedLibrary,
+                    optimizationLevel: optimization,
+                    nullableContextOptions: NullableContextOptions.Enable)
+                .WithSpecificDiagnosticOptions([new("SYSLIB5007", ReportDiagnostic.Suppress)]));
 
         using var image = new MemoryStream();
         var result = compilation.Emit(image);
@@ -42,8 +57,6 @@ internal static class WorkflowCompiler
             throw new InvalidOperationException("The workflow source does not compile:\n" + string.Join("\n", errors));
         }
 
-        image.Position = 0;
-        var context = new AssemblyLoadContext($"{assemblyName}-{Guid.NewGuid():N}");
-        return context.LoadFromStream(image);
+        return image.ToArray();
     }
 }

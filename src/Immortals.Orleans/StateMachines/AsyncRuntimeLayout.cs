@@ -101,6 +101,13 @@ internal static class AsyncRuntimeLayout
         return result;
     }
 
+    /// <summary>
+    /// Returns whether a task was created by runtime-implemented async: on .NET 10.0.12 (with
+    /// <c>DOTNET_RuntimeAsync=1</c>) such methods return an <c>AsyncHelpers.ThunkTask&lt;T&gt;</c>.
+    /// </summary>
+    public static bool IsRuntimeAsyncTask(Task task) =>
+        task.GetType().DeclaringType?.FullName == "System.Runtime.CompilerServices.AsyncHelpers";
+
     /// <summary>Returns whether the method is marked to run as runtime-implemented async.</summary>
     public static bool IsRuntimeAsync(MethodBase method) =>
         (method.MethodImplementationFlags & RuntimeAsyncFlag) != 0;

@@ -473,16 +473,17 @@ internal sealed class FrameCapturer
 
     private static FrameCaptureException NoStateMachine(Task task, string holder)
     {
-        var method = holder;
+        var reason = AsyncRuntimeLayout.IsRuntimeAsyncTask(task)
+            ? "it is the task of a method the runtime ran as runtime-implemented async (MethodImplAttributes.Async)"
+            : "it is not the task of a compiler-generated async state machine; either the method is not an async "
+                + "method, or the runtime ran it as runtime-implemented async (MethodImplAttributes.Async)";
         return new FrameCaptureException(
             FrameCaptureFailure.NoCompilerStateMachine,
-            method,
+            holder,
             null,
             task.GetType().FullName,
-            $"Cannot capture {holder}: its task ({task.GetType()}) is not the task of a compiler-generated async state "
-            + "machine. Either the method is not an async method, or the runtime ran it as runtime-implemented async "
-            + "(MethodImplAttributes.Async), which keeps no state machine to capture; build it without the "
-            + "'runtime-async' compiler feature.");
+            $"Cannot capture {holder}: {reason}. Runtime-implemented async keeps no state machine to capture; build "
+            + $"the method without the 'runtime-async' compiler feature. The task is a {task.GetType()}.");
     }
 
     private static FrameCaptureException UnsupportedAwaiter(StateMachineLayout layout, FieldInfo awaiterField, Type type, string reason)
