@@ -153,7 +153,7 @@ internal sealed class AsyncFrameEngine
 
             foreach (var box in awaiting)
             {
-                var identity = AsyncMethodIdentity.FromStateMachineType(AsyncRuntimeLayout.GetStateMachine(box)!.GetType());
+                var identity = StateMachineLayout.For(AsyncRuntimeLayout.GetStateMachine(box)!.GetType()).Identity;
                 switch (classify?.Invoke(identity) ?? FrameRole.Capture)
                 {
                     case FrameRole.Boundary:

@@ -19,7 +19,7 @@ internal readonly record struct AsyncMethodIdentity(string Assembly, string Decl
     {
         var declaring = stateMachineType.DeclaringType ?? stateMachineType;
         return new AsyncMethodIdentity(
-            declaring.Assembly.GetName().Name ?? string.Empty,
+            TypeReference.GetAssemblyName(declaring.Assembly),
             declaring.FullName ?? declaring.Name,
             CompilerNames.GetMethodName(stateMachineType.Name));
     }

@@ -68,7 +68,7 @@ internal sealed class FrameCapturer
 
         var machine = AsyncRuntimeLayout.GetStateMachine(task) ?? throw NoStateMachine(task, describeHolder());
         var layout = StateMachineLayout.For(machine.GetType());
-        var method = layout.Identity.ToString();
+        var method = layout.DisplayName;
         if (!layout.IsSupportedBuilder)
         {
             throw new FrameCaptureException(
@@ -151,7 +151,7 @@ internal sealed class FrameCapturer
             throw UnsupportedAwaiter(layout, unsupported, unsupported.FieldType, $"it is suspended on {unsupported.FieldType}");
         }
 
-        var method = layout.Identity.ToString();
+        var method = layout.DisplayName;
         throw new FrameCaptureException(
             FrameCaptureFailure.UnsupportedAwaiter,
             method,
@@ -170,7 +170,7 @@ internal sealed class FrameCapturer
         if (awaited.IsCompleted)
         {
             // The awaited task completed and the frame's continuation is queued but has not run yet.
-            return EncodeCompletedTask(awaited, new ValueOrigin(awaiting.Identity.ToString(), "await", awaited.GetType()));
+            return EncodeCompletedTask(awaited, new ValueOrigin(awaiting.DisplayName, "await", awaited.GetType()));
         }
 
         if (AsyncRuntimeLayout.IsStateMachineBox(awaited))
@@ -178,9 +178,9 @@ internal sealed class FrameCapturer
             switch (Classify(awaited))
             {
                 case FrameRole.Capture:
-                    return new SnapshotSlot(SlotKind.Frame, CaptureFrame(awaited, () => awaiting.Identity.ToString()));
+                    return new SnapshotSlot(SlotKind.Frame, CaptureFrame(awaited, () => awaiting.DisplayName));
                 case FrameRole.PassThrough:
-                    return LeafSlot(ResolvePassThrough(awaited, awaiting.Identity.ToString()), awaited);
+                    return LeafSlot(ResolvePassThrough(awaited, awaiting.DisplayName), awaited);
             }
         }
 
@@ -233,7 +233,7 @@ internal sealed class FrameCapturer
         }
 
         var machineType = AsyncRuntimeLayout.GetStateMachine(box)!.GetType();
-        return _request.Classify(AsyncMethodIdentity.FromStateMachineType(machineType));
+        return _request.Classify(StateMachineLayout.For(machineType).Identity);
     }
 
     private SnapshotSlot EncodeField(object? value, ValueOrigin origin)
@@ -397,8 +397,7 @@ internal sealed class FrameCapturer
                 arguments,
                 layout.Fields.Hash,
                 layout.IlHash,
-                layout.Fields.Names,
-                layout.Fields.TypeNames));
+                layout.Fields.Names));
     }
 
     private int AddType(TypeKind kind, Type type)
@@ -420,8 +419,7 @@ internal sealed class FrameCapturer
                 [],
                 layout?.Hash ?? [],
                 [],
-                layout?.Names ?? [],
-                layout?.TypeNames ?? []));
+                layout?.Names ?? []));
     }
 
     private int AddTypeRecord(TypeKind kind, Type type, TypeRecord record)
@@ -488,7 +486,7 @@ internal sealed class FrameCapturer
 
     private static FrameCaptureException UnsupportedAwaiter(StateMachineLayout layout, FieldInfo awaiterField, Type type, string reason)
     {
-        var method = layout.Identity.ToString();
+        var method = layout.DisplayName;
         return new FrameCaptureException(
             FrameCaptureFailure.UnsupportedAwaiter,
             method,

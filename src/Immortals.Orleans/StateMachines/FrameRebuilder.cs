@@ -227,26 +227,26 @@ internal sealed class FrameRebuilder
             return differences;
         }
 
-        var saved = record.FieldNames.Zip(record.FieldTypes).ToDictionary(p => p.First, p => p.Second);
-        var now = current.Names.Zip(current.TypeNames).ToDictionary(p => p.First, p => p.Second);
-        foreach (var (field, type) in now.Where(p => !saved.ContainsKey(p.Key)))
+        var saved = record.FieldNames.ToHashSet(StringComparer.Ordinal);
+        var now = current.Names.ToHashSet(StringComparer.Ordinal);
+        for (var i = 0; i < current.Names.Length; i++)
         {
-            differences.Add($"field added: {Describe(field)} of type {type}");
+            if (!saved.Contains(current.Names[i]))
+            {
+                differences.Add($"field added: {Describe(current.Names[i])} of type {current.TypeNames[i]}");
+            }
         }
 
-        foreach (var (field, type) in saved.Where(p => !now.ContainsKey(p.Key)))
+        foreach (var field in record.FieldNames.Where(f => !now.Contains(f)))
         {
-            differences.Add($"field removed: {Describe(field)} of type {type}");
-        }
-
-        foreach (var (field, type) in saved.Where(p => now.TryGetValue(p.Key, out var t) && t != p.Value))
-        {
-            differences.Add($"field type changed: {Describe(field)} from {type} to {now[field]}");
+            differences.Add($"field removed: {Describe(field)}");
         }
 
         if (differences.Count == 0)
         {
-            differences.Add("field order changed");
+            differences.Add(record.FieldNames.SequenceEqual(current.Names)
+                ? "field types changed"
+                : "field order changed");
         }
 
         return differences;
@@ -283,7 +283,7 @@ internal sealed class FrameRebuilder
             var layout = CheckIndex(frame.TypeIndex, _layouts.Length, "type") is var t && _layouts[t] is { } l
                 ? l
                 : throw Damaged("a frame refers to a type that is not a state machine");
-            var name = layout.Identity.ToString();
+            var name = layout.DisplayName;
             if (frame.Fields.Length != layout.StoredFields.Length || frame.AwaiterIndex >= layout.AwaiterFields.Length
                 || AwaiterShape.For(layout.AwaiterFields[frame.AwaiterIndex].FieldType) is null)
             {

@@ -150,10 +150,9 @@ internal static class FrameSnapshotCodec
         writer.WriteBytes(type.LayoutHash);
         writer.WriteBytes(type.IlHash);
         writer.WriteCount(type.FieldNames.Length);
-        for (var i = 0; i < type.FieldNames.Length; i++)
+        foreach (var name in type.FieldNames)
         {
-            writer.WriteString(type.FieldNames[i]);
-            writer.WriteString(type.FieldTypes[i]);
+            writer.WriteString(name);
         }
     }
 
@@ -173,16 +172,13 @@ internal static class FrameSnapshotCodec
 
         var layoutHash = reader.ReadBytes().ToArray();
         var ilHash = reader.ReadBytes().ToArray();
-        var fieldCount = reader.ReadCount();
-        var names = new string[fieldCount];
-        var types = new string[fieldCount];
-        for (var i = 0; i < fieldCount; i++)
+        var names = new string[reader.ReadCount()];
+        for (var i = 0; i < names.Length; i++)
         {
             names[i] = reader.ReadString();
-            types[i] = reader.ReadString();
         }
 
-        return new TypeRecord(kind, type, method, signature, arguments, layoutHash, ilHash, names, types);
+        return new TypeRecord(kind, type, method, signature, arguments, layoutHash, ilHash, names);
     }
 
     private static void WriteOptionalTypeReference(Writer writer, TypeReference? type)

@@ -72,7 +72,7 @@ internal sealed record FrameSnapshotDescription(
                 locals.Add(new Local(
                     CompilerNames.GetSourceName(fieldName),
                     fieldName,
-                    type.FieldTypes[stored[f]],
+                    DescribeSlotType(record.Fields[f], values),
                     DescribeSlot(record.Fields[f], model, values)));
             }
 
@@ -102,6 +102,16 @@ internal sealed record FrameSnapshotDescription(
         _ => slot.Kind.ToString(),
     };
 
+    private static string DescribeSlotType(SnapshotSlot slot, object?[]? values) => slot.Kind switch
+    {
+        SlotKind.Value when values?[slot.Id] is { } value => TypeNames.Format(value.GetType()),
+        SlotKind.Value => "(value)",
+        SlotKind.Null => "(null)",
+        SlotKind.Owner => "(owner)",
+        SlotKind.Closure or SlotKind.LambdaCache => "(closure)",
+        _ => "(task)",
+    };
+
     private static string DescribeValue(long index, object?[]? values) => values is null
         ? $"value {index}"
         : values[index] switch
@@ -123,7 +133,8 @@ internal sealed record FrameSnapshotDescription(
     /// <summary>One stored field of a frame.</summary>
     /// <param name="Name">Source name (<c>total</c>, <c>this</c>, a parameter) or the compiler's field name.</param>
     /// <param name="FieldName">The compiler's field name, for example <c>&lt;total&gt;5__2</c>.</param>
-    /// <param name="Type">Declared type of the field.</param>
+    /// <param name="Type">Runtime type of the stored value, or what the field holds: <c>(owner)</c>, <c>(task)</c>,
+    /// <c>(closure)</c> or <c>(null)</c>.</param>
     /// <param name="Value">The value as text, or what it refers to.</param>
     internal sealed record Local(string Name, string FieldName, string Type, string Value);
 }

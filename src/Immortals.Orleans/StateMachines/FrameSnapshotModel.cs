@@ -51,8 +51,8 @@ internal sealed class FrameSnapshotModel
     /// <param name="GenericArguments">Generic arguments of a state machine, from its type and method.</param>
     /// <param name="LayoutHash">Hash of the field layout (16 bytes), or empty.</param>
     /// <param name="IlHash">Hash of <c>MoveNext</c> (16 bytes), or empty.</param>
-    /// <param name="FieldNames">All instance fields in declaration order.</param>
-    /// <param name="FieldTypes">Stable type names of <paramref name="FieldNames"/>.</param>
+    /// <param name="FieldNames">All instance fields in declaration order; their types are covered by
+    /// <paramref name="LayoutHash"/> only, to keep snapshots small.</param>
     internal sealed record TypeRecord(
         TypeKind Kind,
         TypeReference? Type,
@@ -61,8 +61,7 @@ internal sealed class FrameSnapshotModel
         IReadOnlyList<TypeReference> GenericArguments,
         byte[] LayoutHash,
         byte[] IlHash,
-        string[] FieldNames,
-        string[] FieldTypes)
+        string[] FieldNames)
     {
         /// <summary>Returns the name used in messages: the method of a state machine, else the type name.</summary>
         public string DisplayName => Method?.ToString() ?? Type?.ToString() ?? "(unknown)";

@@ -17,7 +17,11 @@ internal sealed class StateMachineLayout
     private const BindingFlags AllMethods = BindingFlags.Instance | BindingFlags.Static | BindingFlags.Public
         | BindingFlags.NonPublic | BindingFlags.DeclaredOnly;
 
+    // NOTE: the caches of this engine hold types for the life of the process, so a collectible assembly load context
+    // whose async methods were captured or rebuilt is never unloaded.
     private static readonly ConcurrentDictionary<Type, StateMachineLayout> Cache = new();
+
+    private static readonly ConcurrentDictionary<(Type Declaring, string Method, string Signature), Type?> StateMachineTypes = new();
 
     private readonly ConcurrentDictionary<int, Func<object, object>> _suspendByAwaiter = new();
 
@@ -25,6 +29,7 @@ internal sealed class StateMachineLayout
     {
         Type = type;
         Identity = AsyncMethodIdentity.FromStateMachineType(type);
+        DisplayName = Identity.ToString();
         Method = FindAsyncMethod(type);
         MethodSignature = Method is null ? string.Empty : FormatSignature(Method);
         Fields = FieldLayout.Of(type);
@@ -42,6 +47,9 @@ internal sealed class StateMachineLayout
 
     /// <summary>Build-independent name of the async method.</summary>
     public AsyncMethodIdentity Identity { get; }
+
+    /// <summary>Name of the method for messages, as <c>Namespace.Type.Method</c>.</summary>
+    public string DisplayName { get; }
 
     /// <summary>The async method the state machine implements, when it can be found on the declaring type.</summary>
     public MethodInfo? Method { get; }
@@ -77,7 +85,10 @@ internal sealed class StateMachineLayout
     public static StateMachineLayout For(Type stateMachineType) => Cache.GetOrAdd(stateMachineType, t => new StateMachineLayout(t));
 
     /// <summary>Finds the state-machine type of an async method: the stable way to locate a type on rebuild.</summary>
-    public static Type? FindStateMachineType(Type declaringType, string methodName, string signature)
+    public static Type? FindStateMachineType(Type declaringType, string methodName, string signature) =>
+        StateMachineTypes.GetOrAdd((declaringType, methodName, signature), static key => SearchStateMachineType(key.Declaring, key.Method, key.Signature));
+
+    private static Type? SearchStateMachineType(Type declaringType, string methodName, string signature)
     {
         foreach (var method in declaringType.GetMethods(AllMethods))
         {

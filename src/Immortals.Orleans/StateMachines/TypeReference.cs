@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Reflection;
 
 namespace Immortals.Orleans.StateMachines;
@@ -12,8 +13,18 @@ namespace Immortals.Orleans.StateMachines;
 /// <param name="ArrayRank">0 for a non-array type, -1 for a single-dimension zero-based array, else the rank.</param>
 internal sealed record TypeReference(string Assembly, string FullName, IReadOnlyList<TypeReference> Arguments, int ArrayRank)
 {
+    private static readonly ConcurrentDictionary<Type, TypeReference> Cache = new();
+    private static readonly ConcurrentDictionary<Assembly, string> AssemblyNames = new();
+    private static readonly ConcurrentDictionary<(string Assembly, string FullName), Type> Definitions = new();
+
     /// <summary>Returns the reference to a closed type.</summary>
-    public static TypeReference From(Type type)
+    public static TypeReference From(Type type) => Cache.GetOrAdd(type, Create);
+
+    /// <summary>Returns the simple name of an assembly, cached because <see cref="Assembly.GetName()"/> allocates.</summary>
+    public static string GetAssemblyName(Assembly assembly) =>
+        AssemblyNames.GetOrAdd(assembly, static a => a.GetName().Name ?? string.Empty);
+
+    private static TypeReference Create(Type type)
     {
         if (type.IsArray)
         {
@@ -23,7 +34,7 @@ internal sealed record TypeReference(string Assembly, string FullName, IReadOnly
 
         var definition = type.IsGenericType ? type.GetGenericTypeDefinition() : type;
         var arguments = type.IsGenericType ? type.GetGenericArguments().Select(From).ToArray() : [];
-        return new TypeReference(definition.Assembly.GetName().Name ?? string.Empty, definition.FullName!, arguments, 0);
+        return new TypeReference(GetAssemblyName(definition.Assembly), definition.FullName!, arguments, 0);
     }
 
     /// <summary>
@@ -39,8 +50,8 @@ internal sealed record TypeReference(string Assembly, string FullName, IReadOnly
             return element is null ? null : ArrayRank < 0 ? element.MakeArrayType() : element.MakeArrayType(ArrayRank);
         }
 
-        var assembly = resolveAssembly?.Invoke(Assembly) ?? FindAssembly(Assembly);
-        var definition = assembly?.GetType(FullName, throwOnError: false);
+        var custom = resolveAssembly?.Invoke(Assembly);
+        var definition = custom is not null ? custom.GetType(FullName, throwOnError: false) : FindDefinition(Assembly, FullName);
         if (definition is null || Arguments.Count == 0)
         {
             return definition;
@@ -72,11 +83,29 @@ internal sealed record TypeReference(string Assembly, string FullName, IReadOnly
         return Arguments.Count == 0 ? FullName : $"{FullName}<{string.Join(",", Arguments)}>";
     }
 
+    /// <summary>Finds a type definition by assembly and name, caching hits only: a miss may be an assembly that
+    /// loads later.</summary>
+    private static Type? FindDefinition(string assembly, string fullName)
+    {
+        if (Definitions.TryGetValue((assembly, fullName), out var known))
+        {
+            return known;
+        }
+
+        var definition = FindAssembly(assembly)?.GetType(fullName, throwOnError: false);
+        if (definition is not null)
+        {
+            Definitions.TryAdd((assembly, fullName), definition);
+        }
+
+        return definition;
+    }
+
     private static Assembly? FindAssembly(string name)
     {
         foreach (var assembly in AppDomain.CurrentDomain.GetAssemblies())
         {
-            if (assembly.GetName().Name == name)
+            if (GetAssemblyName(assembly) == name)
             {
                 return assembly;
             }
