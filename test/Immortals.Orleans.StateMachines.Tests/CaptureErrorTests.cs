@@ -71,6 +71,21 @@ public sealed class CaptureErrorTests(EngineFixture fixture) : IClassFixture<Eng
     }
 
     [Fact]
+    public void Capture_exception_survives_orleans_serialization()
+    {
+        var serializer = HarnessSerializer.Create(typeof(FrameCaptureException).Assembly);
+        var error = Assert.Throws<FrameCaptureException>(() => fixture.Driver.RunAndCapture("Release", "unserializable", 0));
+
+        var copy = Assert.IsType<FrameCaptureException>(serializer.Deserialize<Exception>(serializer.SerializeToArray<Exception>(error)));
+
+        Assert.Equal(error.Failure, copy.Failure);
+        Assert.Equal(error.MethodName, copy.MethodName);
+        Assert.Equal(error.LocalName, copy.LocalName);
+        Assert.Equal(error.LocalType, copy.LocalType);
+        Assert.Equal(error.Message, copy.Message);
+    }
+
+    [Fact]
     public void Task_without_state_machine_is_rejected()
     {
         var pending = new TaskCompletionSource<int>().Task;

@@ -145,6 +145,52 @@ public sealed class SnapshotTests(EngineFixture fixture) : IClassFixture<EngineF
         Assert.Contains(root.Locals, l => l.Name == "inner" && l.Value.StartsWith("frame ", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Completed_task_in_local_keeps_its_outcome()
+    {
+        // Step 2 of "early-task": calls 1 and 2 completed; "filtered" holds the finished pass-through wrapper.
+        var checkpoint = fixture.Driver.RunAndCapture("Release", "early-task", 2)!;
+
+        var root = fixture.Driver.Engine.Describe(checkpoint.Frames).Frames[0];
+
+        Assert.Contains(root.Locals, l => l.Name == "early" && l.Value == "leaf 1");
+        Assert.Contains(root.Locals, l => l.Name == "filtered" && l.Value == "completed task: 101");
+    }
+
+    [Theory]
+    [InlineData("Release")]
+    [InlineData("Debug")]
+    public void Closures_are_stored_field_by_field(string build)
+    {
+        // Step 0 of "closures": ClosuresAsync awaits the local function ScaleAsync, which awaits call 1.
+        var checkpoint = fixture.Driver.RunAndCapture(build, "closures", 0)!;
+
+        var frames = fixture.Driver.Engine.Describe(checkpoint.Frames).Frames;
+
+        // The local function captures locals, so the compiler declares it on the closure class.
+        Assert.Equal(2, frames.Count);
+        Assert.Equal("Immortals.Orleans.StateMachines.Workflows.Workflows.ClosuresAsync", frames[0].Method);
+        Assert.Matches(
+            @"^Immortals\.Orleans\.StateMachines\.Workflows\.Workflows\+<>c__DisplayClass\d+_\d+\.ClosuresAsync\.ScaleAsync \(local function\)$",
+            frames[1].Method);
+        var closure = Assert.Single(frames[0].Locals, l => l.Value.StartsWith("closure ", StringComparison.Ordinal));
+        Assert.Contains("<>c__DisplayClass", closure.Value);
+        Assert.Contains(frames[1].Locals, l => l.Value == closure.Value);
+    }
+
+    [Fact]
+    public void Lambda_without_captures_is_rebound_to_its_cache()
+    {
+        // Step 2 of "closures": the last lambda captures nothing, so the compiler declares it on the lambda cache
+        // class <>c; the unoptimized build keeps that singleton as the state machine's "this".
+        var checkpoint = fixture.Driver.RunAndCapture("Debug", "closures", 2)!;
+
+        var frames = fixture.Driver.Engine.Describe(checkpoint.Frames).Frames;
+
+        Assert.Equal("Immortals.Orleans.StateMachines.Workflows.Workflows+<>c.ClosuresAsync (lambda)", frames[1].Method);
+        Assert.Contains(frames[1].Locals, l => l.Name == "this" && l.Value == "(lambda cache)");
+    }
+
     private static async Task<string> CompleteInvokeAsync(Task<string> root) => "response " + await root;
 
     private static object? Field(object machine, string prefix) =>
