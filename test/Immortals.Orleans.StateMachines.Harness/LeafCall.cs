@@ -2,7 +2,7 @@ namespace Immortals.Orleans.StateMachines.Harness;
 
 /// <summary>
 /// One call a workflow made: the request, and once completed its outcome. Saved with a capture so the rebuilt
-/// world can answer the same call, the way a call cache would.
+/// world can complete the same call, the way a call cache would.
 /// </summary>
 /// <param name="Id">Leaf id, in call order from 1.</param>
 /// <param name="Operation">Operation name the <see cref="Responder"/> understands.</param>

@@ -24,7 +24,7 @@ public sealed class LeafCalls
         }
     }
 
-    /// <summary>Restores the calls saved with a capture; their tasks are created when a rebuild asks for them.</summary>
+    /// <summary>Restores the calls saved with a capture; their tasks are created when a rebuild requests them.</summary>
     public static LeafCalls Restore(IEnumerable<LeafCall> calls)
     {
         var restored = new LeafCalls();
@@ -54,7 +54,7 @@ public sealed class LeafCalls
 
     /// <summary>
     /// Makes a call through an async wrapper, like a call that passes Orleans' filter frames: the task the caller
-    /// holds is the wrapper's, not the leaf's.
+    /// gets is the wrapper's, not the leaf's.
     /// </summary>
     public Task<T> CallFiltered<T>(string operation, params object?[] arguments) => InvokeWithFilterAsync(Call<T>(operation, arguments));
 

@@ -2,7 +2,7 @@ namespace Immortals.Orleans.StateMachines.Harness;
 
 /// <summary>
 /// A scheduler that runs one task at a time, only when the test calls <see cref="RunUntilIdle"/>, on the
-/// calling thread. It stands in for an Orleans activation scheduler and makes every run deterministic.
+/// calling thread. It takes the place of an Orleans activation scheduler and makes every run deterministic.
 /// </summary>
 public sealed class ManualTaskScheduler(Journal journal) : TaskScheduler
 {

@@ -2,7 +2,7 @@ namespace Immortals.Orleans.StateMachines.Harness;
 
 /// <summary>
 /// Computes the outcome of a leaf from its request alone, so that a run straight through and a rebuilt run
-/// see the same answers.
+/// get the same results.
 /// </summary>
 public static class Responder
 {

@@ -2,7 +2,7 @@ namespace Immortals.Orleans.StateMachines.Harness;
 
 /// <summary>
 /// Everything a rebuilt run needs: the frame snapshot, the calls made so far, and the journal written before the
-/// capture; written to a file for the child-process test.
+/// capture. The child-process test writes it to a file.
 /// </summary>
 /// <param name="Build">Workflow build the snapshot was taken from.</param>
 /// <param name="Scenario">Scenario name.</param>

@@ -26,7 +26,7 @@ public sealed class BuildLayoutTests
     }
 
     [Fact]
-    public void Release_build_spills_and_hoists_only_live_locals()
+    public void Release_build_hoists_live_locals_only()
     {
         var spill = StateMachineOf("Release", "SpillAsync");
 

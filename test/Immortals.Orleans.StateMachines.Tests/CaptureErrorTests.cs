@@ -11,7 +11,7 @@ public sealed class CaptureErrorTests(EngineFixture fixture) : IClassFixture<Eng
 
     [Theory]
     [MemberData(nameof(Builds))]
-    public void Unserializable_local_names_method_local_and_type(string build)
+    public void Unserializable_local_is_named(string build)
     {
         var error = Assert.Throws<FrameCaptureException>(() => fixture.Driver.RunAndCapture(build, "unserializable", 0));
 
@@ -26,7 +26,7 @@ public sealed class CaptureErrorTests(EngineFixture fixture) : IClassFixture<Eng
 
     [Theory]
     [MemberData(nameof(Builds))]
-    public void Task_yield_is_rejected_as_unsupported_awaiter(string build)
+    public void Task_yield_is_rejected(string build)
     {
         var world = ScenarioDriver.World.Start(WorkflowBuilds.Load(build), "yield");
         ScenarioDriver.Drive(world, 0);
@@ -45,7 +45,7 @@ public sealed class CaptureErrorTests(EngineFixture fixture) : IClassFixture<Eng
 
     [Theory]
     [MemberData(nameof(Builds))]
-    public void Task_delay_is_rejected_as_unsupported_awaiter(string build)
+    public void Task_delay_is_rejected(string build)
     {
         var world = ScenarioDriver.World.Start(WorkflowBuilds.Load(build), "delay");
         ScenarioDriver.Drive(world, 1);
@@ -59,7 +59,7 @@ public sealed class CaptureErrorTests(EngineFixture fixture) : IClassFixture<Eng
 
     [Theory]
     [MemberData(nameof(Builds))]
-    public void Custom_awaiter_is_rejected_as_unsupported_awaiter(string build)
+    public void Custom_awaiter_is_rejected(string build)
     {
         var world = ScenarioDriver.World.Start(WorkflowBuilds.Load(build), "custom-awaiter");
         ScenarioDriver.Drive(world, 1);
@@ -71,7 +71,7 @@ public sealed class CaptureErrorTests(EngineFixture fixture) : IClassFixture<Eng
     }
 
     [Fact]
-    public void Capture_exception_survives_orleans_serialization()
+    public void Capture_exception_crosses_serializer()
     {
         var serializer = HarnessSerializer.Create(typeof(FrameCaptureException).Assembly);
         var error = Assert.Throws<FrameCaptureException>(() => fixture.Driver.RunAndCapture("Release", "unserializable", 0));

@@ -46,7 +46,7 @@ public sealed class CaptureRebuildTests(EngineFixture fixture) : IClassFixture<E
 
     [Theory]
     [MemberData(nameof(Builds))]
-    public void Finally_and_dispose_run_once_after_resume(string build)
+    public void Finally_and_dispose_run_once(string build)
     {
         var straight = fixture.Driver.RunStraight(build, "try-finally");
         Assert.Equal(1, straight.Journal.Count(e => e == "finally"));
@@ -64,7 +64,7 @@ public sealed class CaptureRebuildTests(EngineFixture fixture) : IClassFixture<E
 
     [Theory]
     [MemberData(nameof(Builds))]
-    public void Catch_runs_once_when_leaf_fails_after_rebuild(string build)
+    public void Catch_runs_for_failure_after_rebuild(string build)
     {
         // Step 0: the method is suspended on the call that will fail; the failure arrives after the rebuild.
         var checkpoint = fixture.Driver.RunAndCapture(build, "try-catch", 0)!;
@@ -78,7 +78,7 @@ public sealed class CaptureRebuildTests(EngineFixture fixture) : IClassFixture<E
 
     [Theory]
     [MemberData(nameof(Builds))]
-    public void Values_keep_types_and_shared_references(string build)
+    public void Values_keep_types_and_identity(string build)
     {
         var straight = fixture.Driver.RunStraight(build, "values");
 

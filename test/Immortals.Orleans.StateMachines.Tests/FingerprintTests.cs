@@ -79,7 +79,7 @@ public sealed class FingerprintTests(EngineFixture fixture) : IClassFixture<Engi
 
     [Theory]
     [MemberData(nameof(Optimizations))]
-    public void Recompiled_method_with_unrelated_edit_rebuilds(OptimizationLevel optimization)
+    public void Unrelated_edit_still_rebuilds(OptimizationLevel optimization)
     {
         var (snapshot, calls) = CaptureOriginal(optimization);
 
@@ -105,7 +105,7 @@ public sealed class FingerprintTests(EngineFixture fixture) : IClassFixture<Engi
 
     [Theory]
     [MemberData(nameof(Optimizations))]
-    public void Added_await_without_new_field_is_detected(OptimizationLevel optimization)
+    public void Added_await_is_detected(OptimizationLevel optimization)
     {
         var (snapshot, calls) = CaptureOriginal(optimization);
 

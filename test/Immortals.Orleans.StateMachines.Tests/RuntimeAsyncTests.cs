@@ -18,7 +18,7 @@ public sealed class RuntimeAsyncTests
         """;
 
     [Fact]
-    public async Task Runtime_async_task_is_rejected_at_capture()
+    public async Task Runtime_async_task_is_rejected()
     {
         var file = Path.Combine(Path.GetTempPath(), $"immortals-runtime-async-{Guid.NewGuid():N}.dll");
         await File.WriteAllBytesAsync(file, WorkflowCompiler.CompileToImage("RuntimeFlows", Source, OptimizationLevel.Release, "runtime-async"));

@@ -57,7 +57,7 @@ public sealed class SnapshotTests(EngineFixture fixture) : IClassFixture<EngineF
     }
 
     [Fact]
-    public void Leaf_of_wrong_type_is_rejected_before_frames_are_built()
+    public void Leaf_of_wrong_type_is_rejected()
     {
         var checkpoint = fixture.Driver.RunAndCapture("Release", "loop", 1)!;
         var scheduler = new ManualTaskScheduler(new Journal());
@@ -76,7 +76,7 @@ public sealed class SnapshotTests(EngineFixture fixture) : IClassFixture<EngineF
     [Theory]
     [InlineData("Release")]
     [InlineData("Debug")]
-    public void Shared_references_stay_shared_within_and_across_frames(string build)
+    public void Shared_references_stay_shared(string build)
     {
         // Step 1 of "values": ValuesAsync awaits AppendAsync, which awaits call 2. "orders" and "sameOrders" in the
         // outer frame and the parameter "list" of the inner frame are one list.
@@ -97,7 +97,7 @@ public sealed class SnapshotTests(EngineFixture fixture) : IClassFixture<EngineF
     }
 
     [Fact]
-    public void Rebuilt_frames_resume_on_the_target_scheduler()
+    public void Rebuilt_frames_resume_on_scheduler()
     {
         var world = fixture.Driver.Rebuild(fixture.Driver.RunAndCapture("Release", "loop", 1)!);
         var journalBefore = world.Journal.Entries.Count;
@@ -111,7 +111,7 @@ public sealed class SnapshotTests(EngineFixture fixture) : IClassFixture<EngineF
     }
 
     [Fact]
-    public async Task Find_roots_skips_pass_through_and_stops_at_boundary()
+    public async Task Find_roots_honours_frame_roles()
     {
         // Step 3 of "leaves": LeavesAsync awaits InvokeWithFilterAsync, which awaits call 4.
         var world = ScenarioDriver.World.Start(WorkflowBuilds.Load("Release"), "leaves");
@@ -132,9 +132,9 @@ public sealed class SnapshotTests(EngineFixture fixture) : IClassFixture<EngineF
     }
 
     [Fact]
-    public void Pass_through_task_in_local_refers_to_its_leaf()
+    public void Pass_through_local_refers_to_leaf()
     {
-        // Step 0 of "early-task": "filtered" holds the pass-through wrapper of call 2, not yet awaited.
+        // Step 0 of "early-task": "filtered" contains the pass-through wrapper of call 2, not yet awaited.
         var checkpoint = fixture.Driver.RunAndCapture("Release", "early-task", 0)!;
 
         var description = fixture.Driver.Engine.Describe(checkpoint.Frames);
@@ -146,9 +146,9 @@ public sealed class SnapshotTests(EngineFixture fixture) : IClassFixture<EngineF
     }
 
     [Fact]
-    public void Completed_task_in_local_keeps_its_outcome()
+    public void Finished_task_local_keeps_outcome()
     {
-        // Step 2 of "early-task": calls 1 and 2 completed; "filtered" holds the finished pass-through wrapper.
+        // Step 2 of "early-task": calls 1 and 2 completed; "filtered" contains the finished pass-through wrapper.
         var checkpoint = fixture.Driver.RunAndCapture("Release", "early-task", 2)!;
 
         var root = fixture.Driver.Engine.Describe(checkpoint.Frames).Frames[0];
@@ -179,7 +179,7 @@ public sealed class SnapshotTests(EngineFixture fixture) : IClassFixture<EngineF
     }
 
     [Fact]
-    public void Lambda_without_captures_is_rebound_to_its_cache()
+    public void Capture_free_lambda_uses_cache()
     {
         // Step 2 of "closures": the last lambda captures nothing, so the compiler declares it on the lambda cache
         // class <>c; the unoptimized build keeps that singleton as the state machine's "this".

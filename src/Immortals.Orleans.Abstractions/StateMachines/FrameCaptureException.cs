@@ -4,7 +4,7 @@ namespace Immortals.Orleans.StateMachines;
 /// Thrown when the suspended async methods of an immortal grain cannot be captured into a checkpoint.
 /// </summary>
 /// <remarks>
-/// The message names the method, the local as written in source and its type, and says what to change.
+/// The message names the method, the local as written in source and its type, and what to change.
 /// </remarks>
 [GenerateSerializer]
 public sealed class FrameCaptureException : Exception

@@ -20,7 +20,7 @@ namespace Immortals.Orleans.StateMachines;
 /// public field <c>StateMachine</c>. Methods returning <c>Task</c> use <c>TResult = VoidTaskResult</c>, and the
 /// <c>ValueTask</c> builders use the same boxes.</item>
 /// <item><c>ValueTask._obj</c> / <c>ValueTask&lt;T&gt;._obj</c>: null (completed synchronously), a <c>Task</c> or
-/// an <c>IValueTaskSource</c>; <c>ValueTask&lt;T&gt;._result</c> holds a synchronous result.</item>
+/// an <c>IValueTaskSource</c>; <c>ValueTask&lt;T&gt;._result</c> contains a synchronous result.</item>
 /// <item>Awaiters: <c>TaskAwaiter(&lt;T&gt;).m_task</c>, <c>ValueTaskAwaiter(&lt;T&gt;)._value</c>,
 /// <c>ConfiguredTaskAwaitable(&lt;T&gt;).ConfiguredTaskAwaiter.m_task</c> and <c>.m_options</c>
 /// (<see cref="ConfigureAwaitOptions"/>), <c>ConfiguredValueTaskAwaitable(&lt;T&gt;).ConfiguredValueTaskAwaiter._value</c>.</item>

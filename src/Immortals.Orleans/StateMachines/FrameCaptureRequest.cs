@@ -42,7 +42,7 @@ internal sealed class FrameCaptureRequest
 
     /// <summary>
     /// Adds a task that stands for leaf <paramref name="leafId"/>: a frame awaiting it, or a local holding it,
-    /// refers to the leaf. A leaf may be pending or completed; rebuild asks the caller for its new task.
+    /// refers to the leaf. A leaf may be pending or completed. A rebuild requests its new task from the caller.
     /// </summary>
     public FrameCaptureRequest AddLeaf(long leafId, Task task)
     {

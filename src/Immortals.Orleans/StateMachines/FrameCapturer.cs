@@ -300,7 +300,7 @@ internal sealed class FrameCapturer
         throw Unserializable(
             origin,
             task.GetType(),
-            "it holds a pending task that is neither a registered leaf nor the task of a captured async method");
+            "it contains a pending task that is neither a registered leaf nor the task of a captured async method");
     }
 
     private SnapshotSlot EncodeValueTask(object valueTask, ValueOrigin origin)
@@ -317,7 +317,7 @@ internal sealed class FrameCapturer
                     AddValue(result, origin),
                     resultType is null ? -1 : AddType(TypeKind.Plain, resultType));
             case var source:
-                throw Unserializable(origin, source.GetType(), "it holds a value task backed by an IValueTaskSource, not by a task");
+                throw Unserializable(origin, source.GetType(), "it contains a value task backed by an IValueTaskSource, not by a task");
         }
     }
 

@@ -400,7 +400,7 @@ internal sealed class FrameRebuilder
         }
     }
 
-    /// <summary>Orders frames so that every frame comes after the frames it awaits or holds the task of.</summary>
+    /// <summary>Orders frames so that every frame comes after the frames it awaits or stores the tasks of.</summary>
     private void OrderFrames()
     {
         var order = new List<int>(_model.Frames.Count);

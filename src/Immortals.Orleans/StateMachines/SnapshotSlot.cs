@@ -1,8 +1,8 @@
 namespace Immortals.Orleans.StateMachines;
 
 /// <summary>
-/// One stored field or await target of a frame: its kind, an id whose meaning depends on the kind, and for
-/// completed tasks the index of the result type in the snapshot's type table (-1 for a task without a result).
+/// One stored field or await target of a frame: its kind and an id whose meaning depends on the kind. Completed
+/// tasks also carry the index of their result type in the snapshot's type table (-1 for a task without a result).
 /// </summary>
 /// <param name="Kind">What the slot refers to.</param>
 /// <param name="Id">Value index, leaf id, frame index, closure index or type index, per <see cref="Kind"/>.</param>
@@ -12,7 +12,7 @@ internal readonly record struct SnapshotSlot(SlotKind Kind, long Id = 0, int Res
     /// <summary>A null reference.</summary>
     public static SnapshotSlot Null => new(SlotKind.Null);
 
-    /// <summary>Returns whether the slot holds a task (of a leaf, a frame, or a completed task).</summary>
+    /// <summary>Returns whether the slot refers to a task (of a leaf, a frame, or a completed task).</summary>
     public bool IsTask => Kind is SlotKind.Leaf or SlotKind.Frame or SlotKind.CompletedTask or SlotKind.FaultedTask
         or SlotKind.CanceledTask;
 }

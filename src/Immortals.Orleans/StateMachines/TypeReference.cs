@@ -5,7 +5,7 @@ namespace Immortals.Orleans.StateMachines;
 
 /// <summary>
 /// Name of a closed type as stored in a snapshot: the simple assembly name, the full name of the type or its
-/// generic definition, and its generic arguments; arrays by element type and rank.
+/// generic definition, and its generic arguments. Arrays are stored by element type and rank.
 /// </summary>
 /// <param name="Assembly">Simple assembly name, or empty for an array.</param>
 /// <param name="FullName">Full name of the type or generic definition, or empty for an array.</param>
@@ -47,7 +47,12 @@ internal sealed record TypeReference(string Assembly, string FullName, IReadOnly
         if (ArrayRank != 0)
         {
             var element = Arguments[0].Resolve(resolveAssembly);
-            return element is null ? null : ArrayRank < 0 ? element.MakeArrayType() : element.MakeArrayType(ArrayRank);
+            if (element is null)
+            {
+                return null;
+            }
+
+            return ArrayRank < 0 ? element.MakeArrayType() : element.MakeArrayType(ArrayRank);
         }
 
         var custom = resolveAssembly?.Invoke(Assembly);
