@@ -160,6 +160,22 @@ public sealed class SnapshotTests(EngineFixture fixture) : IClassFixture<EngineF
     [Theory]
     [InlineData("Release")]
     [InlineData("Debug")]
+    public void Finished_tasks_keep_outcomes(string build)
+    {
+        // Step 0 of "finished-locals": three finished tasks that are not calls, and one pending frame.
+        var checkpoint = fixture.Driver.RunAndCapture(build, "finished-locals", 0)!;
+
+        var root = fixture.Driver.Engine.Describe(checkpoint.Frames).Frames[0];
+
+        Assert.Contains(root.Locals, l => l.Name == "succeeded" && l.Value == "completed task: 40");
+        Assert.Contains(root.Locals, l => l.Name == "faulted" && l.Value == "faulted task: InvalidOperationException: early failure");
+        Assert.Contains(root.Locals, l => l.Name == "canceled" && l.Value == "canceled task");
+        Assert.Contains(root.Locals, l => l.Name == "finished" && l.Value == "frame 1");
+    }
+
+    [Theory]
+    [InlineData("Release")]
+    [InlineData("Debug")]
     public void Closures_are_stored_field_by_field(string build)
     {
         // Step 0 of "closures": ClosuresAsync awaits the local function ScaleAsync, which awaits call 1.

@@ -21,6 +21,7 @@ public sealed class WorkflowCatalog : IWorkflowCatalog
         ["closures"] = w => [w.ClosuresAsync()],
         ["values"] = w => [w.ValuesAsync()],
         ["two-chains"] = w => [w.LoopAsync(3), w.NestedAsync(2)],
+        ["finished-locals"] = w => [w.FinishedLocalsAsync()],
     };
 
     private static readonly Dictionary<string, Func<Workflows, IReadOnlyList<Task>>> Rejected = new()

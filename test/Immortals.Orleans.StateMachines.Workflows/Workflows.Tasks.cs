@@ -38,6 +38,28 @@ public sealed partial class Workflows
         return a + b + c;
     }
 
+    /// <summary>Finished tasks that are not calls, held in locals across awaits: succeeded, faulted, canceled.</summary>
+    public async Task<string> FinishedLocalsAsync()
+    {
+        var succeeded = Task.FromResult(40);
+        var faulted = Task.FromException<string>(new InvalidOperationException("early failure"));
+        var canceled = Task.FromCanceled(new CancellationToken(canceled: true));
+        var finished = InnerAsync(2);
+        var raised = await Calls.Call<int>("inc", 1);
+        var outcome = $"{await succeeded + raised}";
+        try
+        {
+            outcome += " " + await faulted;
+        }
+        catch (InvalidOperationException error)
+        {
+            outcome += " caught " + error.Message;
+        }
+
+        outcome += $" {canceled.Status} {finished.Status} {await finished}";
+        return outcome;
+    }
+
     private static int Combine(int a, int b, int c) => (a * 100) + (b * 10) + c;
 
     private async Task<int> InnerAsync(int value)

@@ -251,6 +251,12 @@ internal sealed class FrameCapturer
         }
 
         var type = value.GetType();
+        if (type.IsEnum)
+        {
+            var underlying = Convert.ChangeType(value, Enum.GetUnderlyingType(type), System.Globalization.CultureInfo.InvariantCulture);
+            return new SnapshotSlot(SlotKind.Enum, AddValue(underlying, origin), AddType(TypeKind.Plain, type));
+        }
+
         if (TaskShape.IsValueTask(type))
         {
             return EncodeValueTask(value, origin);

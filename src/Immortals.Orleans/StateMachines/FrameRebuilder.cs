@@ -119,6 +119,7 @@ internal sealed class FrameRebuilder
             SlotKind.CompletedTask => TaskShape.ToFieldValue(TaskShape.FromResult(ResultType(slot), _values[slot.Id]), fieldType),
             SlotKind.FaultedTask => TaskShape.ToFieldValue(TaskShape.FromExceptions(ResultType(slot), (Exception[])_values[slot.Id]!), fieldType),
             SlotKind.CanceledTask => TaskShape.ToFieldValue(TaskShape.FromCanceled(ResultType(slot)), fieldType),
+            SlotKind.Enum => Enum.ToObject(_types[slot.ResultType]!, _values[slot.Id]!),
             _ => throw new InvalidOperationException($"Unknown slot kind {slot.Kind}."),
         };
 
@@ -382,6 +383,14 @@ internal sealed class FrameRebuilder
                 break;
             case SlotKind.LambdaCache:
                 CheckIndex(slot.Id, _types.Length, "type");
+                break;
+            case SlotKind.Enum:
+                var enumType = _types[CheckIndex(slot.ResultType, _types.Length, "type")]!;
+                if (!enumType.IsEnum || !fieldType.IsAssignableFrom(enumType) || _values[CheckIndex(slot.Id, _values.Length, "value")] is null)
+                {
+                    throw Damaged($"{method} field {field} stores an enum of type {enumType} that does not fit a {fieldType}");
+                }
+
                 break;
             case SlotKind.CompletedTask or SlotKind.FaultedTask or SlotKind.CanceledTask:
                 if (slot.ResultType >= 0)

@@ -246,7 +246,7 @@ internal static class FrameSnapshotCodec
         {
             case SlotKind.Null or SlotKind.Owner:
                 break;
-            case SlotKind.CompletedTask or SlotKind.FaultedTask or SlotKind.CanceledTask:
+            case SlotKind.CompletedTask or SlotKind.FaultedTask or SlotKind.CanceledTask or SlotKind.Enum:
                 writer.WriteLong(slot.Id);
                 writer.WriteLong(slot.ResultType);
                 break;
@@ -262,9 +262,9 @@ internal static class FrameSnapshotCodec
         return kind switch
         {
             SlotKind.Null or SlotKind.Owner => new SnapshotSlot(kind),
-            SlotKind.CompletedTask or SlotKind.FaultedTask or SlotKind.CanceledTask =>
+            SlotKind.CompletedTask or SlotKind.FaultedTask or SlotKind.CanceledTask or SlotKind.Enum =>
                 new SnapshotSlot(kind, reader.ReadLong(), (int)reader.ReadLong()),
-            <= SlotKind.CanceledTask => new SnapshotSlot(kind, reader.ReadLong()),
+            <= SlotKind.Enum => new SnapshotSlot(kind, reader.ReadLong()),
             _ => throw new FormatException($"The frame snapshot has an unknown slot kind {(byte)kind}."),
         };
     }

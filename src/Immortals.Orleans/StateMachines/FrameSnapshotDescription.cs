@@ -99,6 +99,7 @@ internal sealed record FrameSnapshotDescription(
         SlotKind.CompletedTask => "completed task: " + DescribeValue(slot.Id, values),
         SlotKind.FaultedTask => "faulted task: " + DescribeValue(slot.Id, values),
         SlotKind.CanceledTask => "canceled task",
+        SlotKind.Enum => $"{model.Types[slot.ResultType].DisplayName} {DescribeValue(slot.Id, values)}",
         _ => slot.Kind.ToString(),
     };
 
@@ -106,6 +107,7 @@ internal sealed record FrameSnapshotDescription(
     {
         SlotKind.Value when values?[slot.Id] is { } value => TypeNames.Format(value.GetType()),
         SlotKind.Value => "(value)",
+        SlotKind.Enum => "(enum)",
         SlotKind.Null => "(null)",
         SlotKind.Owner => "(owner)",
         SlotKind.Closure or SlotKind.LambdaCache => "(closure)",

@@ -34,4 +34,11 @@ internal enum SlotKind : byte
 
     /// <summary>A canceled task.</summary>
     CanceledTask = 9,
+
+    /// <summary>
+    /// A boxed enum value; the id is the index of its underlying integer in the value array. The Orleans serializer
+    /// writes an enum without a codec of its own as its underlying integer, which would lose the enum type in a
+    /// field of type <see cref="object"/>.
+    /// </summary>
+    Enum = 10,
 }
