@@ -61,6 +61,14 @@ public sealed partial class Workflows
         var priority = Priority.High;
         int? maybe = null;
         var numbers = new[] { 1, 2, 3 };
+        var letter = 'q';
+        var big = 9_007_199_254_740_993L;
+        var ratio = 0.1 + 0.2;
+        var span = TimeSpan.FromMinutes(90);
+        var local = new DateTime(2026, 3, 4, 5, 6, 7, DateTimeKind.Local);
+        var bytes = new byte[] { 0, 255, 7 };
+        var pair = (Count: 2, Name: "pair");
+        var day = DayOfWeek.Thursday;
 
         var priced = await Calls.Call<decimal>("price", price);
         sameOrders.Add(order with { Note = "copy" });
@@ -69,7 +77,8 @@ public sealed partial class Workflows
 
         return $"{order.Key} {order.Amount} {order.PlacedAt:O} {order.Priority} {order.Note ?? "null"} {point} "
             + $"{orders.Count} {ReferenceEquals(orders, sameOrders)} {sameOrders[^1].Note} {map["b"]} {missing ?? "null"} "
-            + $"{price} {priced} {key} {at:O} {priority} {maybe?.ToString() ?? "null"} {numbers.Sum()}";
+            + $"{price} {priced} {key} {at:O} {priority} {maybe?.ToString() ?? "null"} {numbers.Sum()} "
+            + $"{letter} {big} {ratio:R} {span} {local:O} {local.Kind} {Convert.ToHexString(bytes)} {pair} {day}";
     }
 
     /// <summary>Returns <paramref name="value"/> after a call that echoes it.</summary>
