@@ -30,6 +30,24 @@ namespace Immortals.Orleans.StateMachines;
 /// </remarks>
 internal static class AsyncRuntimeLayout
 {
+    /// <summary>Task field of <c>TaskAwaiter</c>, <c>TaskAwaiter&lt;T&gt;</c> and the configured task awaiters.</summary>
+    public const string TaskAwaiterTaskField = "m_task";
+
+    /// <summary><see cref="ConfigureAwaitOptions"/> field of the configured task awaiters.</summary>
+    public const string TaskAwaiterOptionsField = "m_options";
+
+    /// <summary>Value-task field of the value-task awaiters and the configured value-task awaiters.</summary>
+    public const string ValueTaskAwaiterValueField = "_value";
+
+    /// <summary>Object field of <c>ValueTask</c> and <c>ValueTask&lt;T&gt;</c>.</summary>
+    public const string ValueTaskObjectField = "_obj";
+
+    /// <summary>Synchronous result field of <c>ValueTask&lt;T&gt;</c>.</summary>
+    public const string ValueTaskResultField = "_result";
+
+    /// <summary><c>ConfigureAwait</c> flag field of <c>ValueTask</c> and <c>ValueTask&lt;T&gt;</c>.</summary>
+    public const string ValueTaskContinueOnCapturedContextField = "_continueOnCapturedContext";
+
     private const BindingFlags InstanceFields = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic;
 
     // MethodImplAttributes.Async (0x2000) marks methods that the runtime runs as runtime-implemented async.
@@ -118,7 +136,7 @@ internal static class AsyncRuntimeLayout
     /// </summary>
     public static object? GetValueTaskObject(object valueTask)
     {
-        return GetAwaiterField(valueTask, "_obj");
+        return GetAwaiterField(valueTask, ValueTaskObjectField);
     }
 
     /// <summary>Reads a private field of an awaiter or value task, named in the layout described on this type.</summary>

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Reflection;
 using System.Runtime.CompilerServices;
+using static Immortals.Orleans.StateMachines.AsyncRuntimeLayout;
 
 namespace Immortals.Orleans.StateMachines;
 
@@ -75,11 +76,11 @@ internal sealed class AwaiterShape
 
         if (!_isValueTaskAwaiter)
         {
-            return (int)(ConfigureAwaitOptions)AsyncRuntimeLayout.GetAwaiterField(awaiter, "m_options")!;
+            return (int)(ConfigureAwaitOptions)GetAwaiterField(awaiter, TaskAwaiterOptionsField)!;
         }
 
-        var valueTask = AsyncRuntimeLayout.GetAwaiterField(awaiter, "_value")!;
-        var continueOnCapturedContext = (bool)AsyncRuntimeLayout.GetAwaiterField(valueTask, "_continueOnCapturedContext")!;
+        var valueTask = GetAwaiterField(awaiter, ValueTaskAwaiterValueField)!;
+        var continueOnCapturedContext = (bool)GetAwaiterField(valueTask, ValueTaskContinueOnCapturedContextField)!;
         return continueOnCapturedContext ? (int)ConfigureAwaitOptions.ContinueOnCapturedContext : 0;
     }
 
@@ -90,12 +91,12 @@ internal sealed class AwaiterShape
     {
         if (type == typeof(TaskAwaiter))
         {
-            return new AwaiterShape(type, null, static (task, _) => task.GetAwaiter(), "m_task", false, false);
+            return new AwaiterShape(type, null, static (task, _) => task.GetAwaiter(), TaskAwaiterTaskField, false, false);
         }
 
         if (type == typeof(ValueTaskAwaiter))
         {
-            return new AwaiterShape(type, null, static (task, _) => new ValueTask(task).GetAwaiter(), "_value", true, false);
+            return new AwaiterShape(type, null, static (task, _) => new ValueTask(task).GetAwaiter(), ValueTaskAwaiterValueField, true, false);
         }
 
         if (type == typeof(ConfiguredTaskAwaitable.ConfiguredTaskAwaiter))
@@ -104,7 +105,7 @@ internal sealed class AwaiterShape
                 type,
                 null,
                 static (task, options) => task.ConfigureAwait((ConfigureAwaitOptions)options).GetAwaiter(),
-                "m_task",
+                TaskAwaiterTaskField,
                 false,
                 true);
         }
@@ -115,7 +116,7 @@ internal sealed class AwaiterShape
                 type,
                 null,
                 static (task, options) => new ValueTask(task).ConfigureAwait(options != 0).GetAwaiter(),
-                "_value",
+                ValueTaskAwaiterValueField,
                 true,
                 true);
         }
@@ -129,22 +130,22 @@ internal sealed class AwaiterShape
         var result = type.GetGenericArguments()[0];
         if (definition == typeof(TaskAwaiter<>))
         {
-            return Generic(type, result, nameof(CreateTaskAwaiter), "m_task", false, false);
+            return Generic(type, result, nameof(CreateTaskAwaiter), TaskAwaiterTaskField, false, false);
         }
 
         if (definition == typeof(ValueTaskAwaiter<>))
         {
-            return Generic(type, result, nameof(CreateValueTaskAwaiter), "_value", true, false);
+            return Generic(type, result, nameof(CreateValueTaskAwaiter), ValueTaskAwaiterValueField, true, false);
         }
 
         if (definition == typeof(ConfiguredTaskAwaitable<>.ConfiguredTaskAwaiter))
         {
-            return Generic(type, result, nameof(CreateConfiguredTaskAwaiter), "m_task", false, true);
+            return Generic(type, result, nameof(CreateConfiguredTaskAwaiter), TaskAwaiterTaskField, false, true);
         }
 
         if (definition == typeof(ConfiguredValueTaskAwaitable<>.ConfiguredValueTaskAwaiter))
         {
-            return Generic(type, result, nameof(CreateConfiguredValueTaskAwaiter), "_value", true, true);
+            return Generic(type, result, nameof(CreateConfiguredValueTaskAwaiter), ValueTaskAwaiterValueField, true, true);
         }
 
         return null;

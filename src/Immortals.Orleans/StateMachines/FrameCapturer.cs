@@ -317,7 +317,7 @@ internal sealed class FrameCapturer
                 return EncodeTask(task, origin);
             case null:
                 var resultType = TaskShape.GetResultType(valueTask.GetType());
-                var result = resultType is null ? null : AsyncRuntimeLayout.GetAwaiterField(valueTask, "_result");
+                var result = resultType is null ? null : AsyncRuntimeLayout.GetAwaiterField(valueTask, AsyncRuntimeLayout.ValueTaskResultField);
                 return new SnapshotSlot(
                     SlotKind.CompletedTask,
                     AddValue(result, origin),
