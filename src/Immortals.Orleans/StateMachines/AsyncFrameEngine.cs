@@ -117,6 +117,7 @@ internal sealed class AsyncFrameEngine
     /// Lists the content of a snapshot for diagnostics: roots, frames with their state and what they await, and
     /// their locals by source name. Values are shown when they deserialize in this process.
     /// </summary>
+    /// <exception cref="FormatException">The snapshot is damaged or has another format version.</exception>
     public FrameSnapshotDescription Describe(ReadOnlyMemory<byte> snapshot) =>
         FrameSnapshotDescription.Create(FrameSnapshotCodec.Read(snapshot), snapshot.Length, _serializer);
 
