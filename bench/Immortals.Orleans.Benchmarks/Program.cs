@@ -1,0 +1,22 @@
+using Immortals.Orleans.Benchmarks;
+
+// Usage: dotnet run -c Release --project bench/Immortals.Orleans.Benchmarks -- SCENARIO [--quick]
+IBenchmarkScenario[] scenarios = [new FrameCaptureScenario()];
+
+var quick = args.Contains("--quick");
+var names = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
+var scenario = names.Length == 1 ? scenarios.FirstOrDefault(s => s.Name == names[0]) : null;
+if (scenario is null)
+{
+    Console.Error.WriteLine("usage: Immortals.Orleans.Benchmarks SCENARIO [--quick]");
+    Console.Error.WriteLine("scenarios:");
+    foreach (var known in scenarios)
+    {
+        Console.Error.WriteLine($"  {known.Name,-10} {known.Description}");
+    }
+
+    return 2;
+}
+
+await scenario.RunAsync(quick);
+return 0;

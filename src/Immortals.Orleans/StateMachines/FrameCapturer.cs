@@ -1,0 +1,522 @@
+using System.Reflection;
+using Orleans.Serialization;
+using static Immortals.Orleans.StateMachines.FrameSnapshotModel;
+
+namespace Immortals.Orleans.StateMachines;
+
+/// <summary>
+/// Captures the suspended async methods of one request into a snapshot model. One instance serves one capture.
+/// </summary>
+/// <remarks>
+/// The walk goes top-down: from each root through the active awaiter of every frame to the task it awaits,
+/// until it reaches a leaf. Tasks held in fields are resolved the same way, so a task that a method started but
+/// has not awaited yet still refers to its leaf or frame. Every value that is not a task, the owner or a closure
+/// goes into one array that the Orleans serializer writes in one session, which keeps shared references shared.
+/// </remarks>
+internal sealed class FrameCapturer
+{
+    private readonly FrameCaptureRequest _request;
+    private readonly Serializer _serializer;
+    private readonly FrameSnapshotModel _model = new();
+    private readonly Dictionary<Task, long> _leafByTask;
+    private readonly Dictionary<long, int> _leafRecordById = [];
+    private readonly Dictionary<Task, int> _frameByTask = [];
+    private readonly Dictionary<object, int> _closureByInstance = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<(TypeKind Kind, Type Type), int> _typeIndex = [];
+    private readonly List<object?> _values = [];
+    private readonly List<ValueOrigin> _valueOrigins = [];
+
+    public FrameCapturer(FrameCaptureRequest request, Serializer serializer)
+    {
+        _request = request;
+        _serializer = serializer;
+        _leafByTask = new Dictionary<Task, long>(request.Leaves);
+    }
+
+    /// <summary>Captures every root; throws <see cref="FrameCaptureException"/> when one cannot be captured.</summary>
+    public FrameSnapshotModel Capture()
+    {
+        foreach (var (rootId, task) in _request.Roots)
+        {
+            // A root that finished before the capture keeps its outcome.
+            var slot = task.IsCompleted
+                ? EncodeCompletedTask(task, new ValueOrigin($"root {rootId}", "result", task.GetType()))
+                : new SnapshotSlot(SlotKind.Frame, CaptureFrame(task, () => $"root {rootId}"));
+            _model.Roots.Add(new RootRecord(rootId, slot));
+        }
+
+        _model.Values = SerializeValues();
+        return _model;
+    }
+
+    private int CaptureFrame(Task task, Func<string> describeHolder)
+    {
+        if (_frameByTask.TryGetValue(task, out var known))
+        {
+            return known;
+        }
+
+        if (task.IsCompleted)
+        {
+            throw new FrameCaptureException(
+                FrameCaptureFailure.NotSuspended,
+                describeHolder(),
+                null,
+                task.GetType().FullName,
+                $"Cannot capture {describeHolder()}: its task has finished.");
+        }
+
+        var machine = AsyncRuntimeLayout.GetStateMachine(task) ?? throw NoStateMachine(task, describeHolder());
+        var layout = StateMachineLayout.For(machine.GetType());
+        var method = layout.DisplayName;
+        if (!layout.IsSupportedBuilder)
+        {
+            throw new FrameCaptureException(
+                FrameCaptureFailure.NoCompilerStateMachine,
+                method,
+                null,
+                layout.BuilderField?.FieldType.FullName,
+                $"Cannot capture {method}: its method builder {layout.BuilderField?.FieldType} is not supported. "
+                + "Only methods returning Task, Task<T>, ValueTask or ValueTask<T> with the default builders can be captured.");
+        }
+
+        var state = layout.GetState(machine);
+        if (state < 0)
+        {
+            throw new FrameCaptureException(
+                FrameCaptureFailure.NotSuspended,
+                method,
+                null,
+                null,
+                $"Cannot capture {method}: it is {(state == -2 ? "finished" : "running")} (state {state}), not suspended "
+                + "at an await. Capture after the turn that ran it, on the owner's scheduler.");
+        }
+
+        var index = _model.Frames.Count;
+        _model.Frames.Add(null!);
+        _frameByTask.Add(task, index);
+
+        var typeIndex = AddStateMachineType(layout);
+        var (awaiterIndex, awaited, options) = FindActiveAwaiter(layout, machine, state);
+        var awaits = ResolveAwaited(awaited, layout, awaiterIndex);
+
+        var fields = new SnapshotSlot[layout.StoredFields.Length];
+        for (var i = 0; i < fields.Length; i++)
+        {
+            var field = layout.StoredFields[i];
+            fields[i] = EncodeField(field.GetValue(machine), new ValueOrigin(method, field.Name, field.FieldType));
+        }
+
+        _model.Frames[index] = new FrameRecord(typeIndex, state, awaiterIndex, options, awaits, fields);
+        return index;
+    }
+
+    private static (int Index, Task Awaited, int Options) FindActiveAwaiter(StateMachineLayout layout, object machine, int state)
+    {
+        FieldInfo? unsupported = null;
+        for (var i = 0; i < layout.AwaiterFields.Length; i++)
+        {
+            var field = layout.AwaiterFields[i];
+            var shape = AwaiterShape.For(field.FieldType);
+            var awaiter = field.GetValue(machine);
+            if (shape is null)
+            {
+                // A struct awaiter without fields (such as YieldAwaiter) looks the same active or not, so an
+                // unsupported awaiter type is reported when no supported awaiter is active.
+                if (unsupported is null || awaiter is not null && !field.FieldType.IsValueType)
+                {
+                    unsupported = field;
+                }
+
+                continue;
+            }
+
+            switch (shape.GetAwaited(awaiter!))
+            {
+                case null:
+                    continue;
+                case Task task:
+                    return (i, task, shape.GetOptions(awaiter!));
+                case var source:
+                    throw UnsupportedAwaiter(
+                        layout,
+                        field,
+                        source.GetType(),
+                        $"it awaits a value task backed by {source.GetType()} (an IValueTaskSource), not by a task");
+            }
+        }
+
+        if (unsupported is not null)
+        {
+            throw UnsupportedAwaiter(layout, unsupported, unsupported.FieldType, $"it is suspended on {unsupported.FieldType}");
+        }
+
+        var method = layout.DisplayName;
+        throw new FrameCaptureException(
+            FrameCaptureFailure.UnsupportedAwaiter,
+            method,
+            null,
+            null,
+            $"Cannot capture {method}: it is suspended at state {state} but none of its awaiters is active.");
+    }
+
+    private SnapshotSlot ResolveAwaited(Task awaited, StateMachineLayout awaiting, int awaiterIndex)
+    {
+        if (_leafByTask.TryGetValue(awaited, out var leafId))
+        {
+            return LeafSlot(leafId, awaited);
+        }
+
+        if (awaited.IsCompleted)
+        {
+            // The awaited task completed and the frame's continuation is queued but has not run yet.
+            return EncodeCompletedTask(awaited, new ValueOrigin(awaiting.DisplayName, "await", awaited.GetType()));
+        }
+
+        if (AsyncRuntimeLayout.IsStateMachineBox(awaited))
+        {
+            switch (Classify(awaited))
+            {
+                case FrameRole.Capture:
+                    return new SnapshotSlot(SlotKind.Frame, CaptureFrame(awaited, () => awaiting.DisplayName));
+                case FrameRole.PassThrough:
+                    return LeafSlot(ResolvePassThrough(awaited, awaiting.DisplayName), awaited);
+            }
+        }
+
+        var field = awaiting.AwaiterFields[awaiterIndex];
+        throw UnsupportedAwaiter(
+            awaiting,
+            field,
+            awaited.GetType(),
+            $"it awaits a {awaited.GetType()} that is neither a registered leaf nor the task of an async method "
+            + "(for example a Task.Delay or Task.WhenAll task)");
+    }
+
+    /// <summary>
+    /// Follows a pass-through frame down to the leaf it awaits and records the frame's task as another task of
+    /// that leaf.
+    /// </summary>
+    private long ResolvePassThrough(Task box, string holder)
+    {
+        var machine = AsyncRuntimeLayout.GetStateMachine(box)!;
+        var layout = StateMachineLayout.For(machine.GetType());
+        var state = layout.GetState(machine);
+        var (awaiterIndex, awaited, _) = FindActiveAwaiter(layout, machine, state);
+        long leafId;
+        if (_leafByTask.TryGetValue(awaited, out var found))
+        {
+            leafId = found;
+        }
+        else if (AsyncRuntimeLayout.IsStateMachineBox(awaited) && Classify(awaited) != FrameRole.Boundary)
+        {
+            leafId = ResolvePassThrough(awaited, holder);
+        }
+        else
+        {
+            throw UnsupportedAwaiter(
+                layout,
+                layout.AwaiterFields[awaiterIndex],
+                awaited.GetType(),
+                $"this pass-through frame (below {holder}) awaits a {awaited.GetType()} that is not a registered leaf");
+        }
+
+        _leafByTask[box] = leafId;
+        return leafId;
+    }
+
+    private FrameRole Classify(Task box)
+    {
+        if (_request.Classify is null)
+        {
+            return FrameRole.Capture;
+        }
+
+        var machineType = AsyncRuntimeLayout.GetStateMachine(box)!.GetType();
+        return _request.Classify(StateMachineLayout.For(machineType).Identity);
+    }
+
+    private SnapshotSlot EncodeField(object? value, ValueOrigin origin)
+    {
+        switch (value)
+        {
+            case null:
+                return SnapshotSlot.Null;
+            case var owner when _request.Owner is not null && ReferenceEquals(owner, _request.Owner):
+                return new SnapshotSlot(SlotKind.Owner);
+            case Task task:
+                return EncodeTask(task, origin);
+            case Delegate:
+                throw Unserializable(origin, value.GetType(), "delegates cannot be stored; call the delegate before the await or keep it in a field of the owner");
+        }
+
+        var type = value.GetType();
+        if (type.IsEnum)
+        {
+            var underlying = Convert.ChangeType(value, Enum.GetUnderlyingType(type), System.Globalization.CultureInfo.InvariantCulture);
+            return new SnapshotSlot(SlotKind.Enum, AddValue(underlying, origin), AddType(TypeKind.Plain, type));
+        }
+
+        if (TaskShape.IsValueTask(type))
+        {
+            return EncodeValueTask(value, origin);
+        }
+
+        if (CompilerNames.IsClosureType(type))
+        {
+            if (type.Name == CompilerNames.LambdaCacheClass)
+            {
+                return new SnapshotSlot(SlotKind.LambdaCache, AddType(TypeKind.LambdaCache, type));
+            }
+
+            if (type.IsValueType)
+            {
+                throw Unserializable(origin, type, "closures of value type are not supported");
+            }
+
+            return new SnapshotSlot(SlotKind.Closure, CaptureClosure(value, origin));
+        }
+
+        return new SnapshotSlot(SlotKind.Value, AddValue(value, origin));
+    }
+
+    private SnapshotSlot EncodeTask(Task task, ValueOrigin origin)
+    {
+        if (_leafByTask.TryGetValue(task, out var leafId))
+        {
+            return LeafSlot(leafId, task);
+        }
+
+        if (task.IsCompleted)
+        {
+            return EncodeCompletedTask(task, origin);
+        }
+
+        if (AsyncRuntimeLayout.IsStateMachineBox(task))
+        {
+            switch (Classify(task))
+            {
+                case FrameRole.Capture:
+                    return new SnapshotSlot(SlotKind.Frame, CaptureFrame(task, () => origin.Method));
+                case FrameRole.PassThrough:
+                    return LeafSlot(ResolvePassThrough(task, origin.Method), task);
+            }
+        }
+
+        throw Unserializable(
+            origin,
+            task.GetType(),
+            "it contains a pending task that is neither a registered leaf nor the task of a captured async method");
+    }
+
+    private SnapshotSlot EncodeValueTask(object valueTask, ValueOrigin origin)
+    {
+        switch (AsyncRuntimeLayout.GetValueTaskObject(valueTask))
+        {
+            case Task task:
+                return EncodeTask(task, origin);
+            case null:
+                var resultType = TaskShape.GetResultType(valueTask.GetType());
+                var result = resultType is null ? null : AsyncRuntimeLayout.GetAwaiterField(valueTask, AsyncRuntimeLayout.ValueTaskResultField);
+                return new SnapshotSlot(
+                    SlotKind.CompletedTask,
+                    AddValue(result, origin),
+                    resultType is null ? -1 : AddType(TypeKind.Plain, resultType));
+            case var source:
+                throw Unserializable(origin, source.GetType(), "it contains a value task backed by an IValueTaskSource, not by a task");
+        }
+    }
+
+    private SnapshotSlot EncodeCompletedTask(Task task, ValueOrigin origin)
+    {
+        var resultType = TaskShape.GetResultType(task.GetType());
+        var resultTypeIndex = resultType is null ? -1 : AddType(TypeKind.Plain, resultType);
+        if (task.IsCanceled)
+        {
+            return new SnapshotSlot(SlotKind.CanceledTask, 0, resultTypeIndex);
+        }
+
+        if (task.IsFaulted)
+        {
+            var exceptions = task.Exception!.InnerExceptions.ToArray();
+            return new SnapshotSlot(SlotKind.FaultedTask, AddValue(exceptions, origin), resultTypeIndex);
+        }
+
+        return new SnapshotSlot(SlotKind.CompletedTask, AddValue(TaskShape.GetResult(task), origin), resultTypeIndex);
+    }
+
+    private int CaptureClosure(object closure, ValueOrigin origin)
+    {
+        if (_closureByInstance.TryGetValue(closure, out var known))
+        {
+            return known;
+        }
+
+        var index = _model.Closures.Count;
+        _model.Closures.Add(null!);
+        _closureByInstance.Add(closure, index);
+
+        var type = closure.GetType();
+        var typeIndex = AddType(TypeKind.Closure, type);
+        var layout = FieldLayout.Of(type);
+        var fields = new SnapshotSlot[layout.All.Length];
+        for (var i = 0; i < fields.Length; i++)
+        {
+            var field = layout.All[i];
+            fields[i] = EncodeField(field.GetValue(closure), new ValueOrigin(origin.Method, field.Name, field.FieldType));
+        }
+
+        _model.Closures[index] = new ClosureRecord(typeIndex, fields);
+        return index;
+    }
+
+    private SnapshotSlot LeafSlot(long leafId, Task task)
+    {
+        if (!_leafRecordById.ContainsKey(leafId))
+        {
+            var resultType = TaskShape.GetResultType(task.GetType());
+            _leafRecordById.Add(leafId, _model.Leaves.Count);
+            _model.Leaves.Add(new LeafRecord(leafId, resultType is null ? -1 : AddType(TypeKind.Plain, resultType)));
+        }
+
+        return new SnapshotSlot(SlotKind.Leaf, leafId);
+    }
+
+    private int AddStateMachineType(StateMachineLayout layout)
+    {
+        if (_typeIndex.TryGetValue((TypeKind.StateMachine, layout.Type), out var index))
+        {
+            return index;
+        }
+
+        var arguments = layout.Type.IsGenericType
+            ? layout.Type.GetGenericArguments().Select(TypeReference.From).ToArray()
+            : [];
+        return AddTypeRecord(
+            TypeKind.StateMachine,
+            layout.Type,
+            new TypeRecord(
+                TypeKind.StateMachine,
+                null,
+                layout.Identity,
+                layout.MethodSignature,
+                arguments,
+                layout.Fields.Hash,
+                layout.IlHash,
+                layout.Fields.Names));
+    }
+
+    private int AddType(TypeKind kind, Type type)
+    {
+        if (_typeIndex.TryGetValue((kind, type), out var index))
+        {
+            return index;
+        }
+
+        var layout = kind == TypeKind.Closure ? FieldLayout.Of(type) : null;
+        return AddTypeRecord(
+            kind,
+            type,
+            new TypeRecord(
+                kind,
+                TypeReference.From(type),
+                null,
+                string.Empty,
+                [],
+                layout?.Hash ?? [],
+                [],
+                layout?.Names ?? []));
+    }
+
+    private int AddTypeRecord(TypeKind kind, Type type, TypeRecord record)
+    {
+        var index = _model.Types.Count;
+        _model.Types.Add(record);
+        _typeIndex.Add((kind, type), index);
+        return index;
+    }
+
+    private int AddValue(object? value, ValueOrigin origin)
+    {
+        _values.Add(value);
+        _valueOrigins.Add(origin);
+        return _values.Count - 1;
+    }
+
+    private byte[] SerializeValues()
+    {
+        var values = _values.ToArray();
+        try
+        {
+            return _serializer.SerializeToArray(values);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // Find the value at fault, so the message can name its method and local.
+            for (var i = 0; i < values.Length; i++)
+            {
+                try
+                {
+                    _serializer.SerializeToArray(values[i]);
+                }
+                catch (Exception inner) when (inner is not OutOfMemoryException)
+                {
+                    throw Unserializable(_valueOrigins[i], values[i]!.GetType(), inner.Message, inner);
+                }
+            }
+
+            throw new FrameCaptureException(
+                FrameCaptureFailure.UnserializableLocal,
+                _valueOrigins.Count > 0 ? _valueOrigins[0].Method : "(none)",
+                null,
+                null,
+                "Cannot serialize the captured values: " + exception.Message,
+                exception);
+        }
+    }
+
+    private static FrameCaptureException NoStateMachine(Task task, string holder)
+    {
+        var reason = AsyncRuntimeLayout.IsRuntimeAsyncTask(task)
+            ? "it is the task of a method the runtime ran as runtime-implemented async (MethodImplAttributes.Async)"
+            : "it is not the task of a compiler-generated async state machine; either the method is not an async "
+                + "method, or the runtime ran it as runtime-implemented async (MethodImplAttributes.Async)";
+        return new FrameCaptureException(
+            FrameCaptureFailure.NoCompilerStateMachine,
+            holder,
+            null,
+            task.GetType().FullName,
+            $"Cannot capture {holder}: {reason}. Runtime-implemented async keeps no state machine to capture; build "
+            + $"the method without the 'runtime-async' compiler feature. The task is a {task.GetType()}.");
+    }
+
+    private static FrameCaptureException UnsupportedAwaiter(StateMachineLayout layout, FieldInfo awaiterField, Type type, string reason)
+    {
+        var method = layout.DisplayName;
+        return new FrameCaptureException(
+            FrameCaptureFailure.UnsupportedAwaiter,
+            method,
+            awaiterField.Name,
+            type.FullName,
+            $"Cannot capture {method}: {reason} (awaiter {awaiterField.Name} of type {awaiterField.FieldType}). "
+            + "Only awaits of Task, Task<T>, ValueTask and ValueTask<T> that lead to a call or to another captured "
+            + "async method can be captured; move Task.Yield, Task.Delay, Task.WhenAll and custom awaiters out of "
+            + "methods that must survive a failure.");
+    }
+
+    private static FrameCaptureException Unserializable(ValueOrigin origin, Type type, string reason, Exception? inner = null)
+    {
+        var local = CompilerNames.GetSourceName(origin.FieldName);
+        return new FrameCaptureException(
+            FrameCaptureFailure.UnserializableLocal,
+            origin.Method,
+            local,
+            type.FullName,
+            $"Cannot capture {origin.Method}: local '{local}' holds a {type} that cannot be stored ({reason}). "
+            + "Mark the type with [GenerateSerializer], or end the local's use before the await.",
+            inner);
+    }
+
+    /// <summary>Where a captured value comes from, for messages.</summary>
+    private readonly record struct ValueOrigin(string Method, string FieldName, Type DeclaredType);
+}

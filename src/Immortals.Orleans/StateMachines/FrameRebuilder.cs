@@ -1,0 +1,463 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using Orleans.Serialization;
+using static Immortals.Orleans.StateMachines.FrameSnapshotModel;
+
+namespace Immortals.Orleans.StateMachines;
+
+/// <summary>
+/// Rebuilds the frames of a snapshot. <see cref="Prepare"/> validates the whole snapshot against the loaded code
+/// and constructs nothing; <see cref="Construct"/> then creates the leaves and frames on the target scheduler.
+/// </summary>
+internal sealed class FrameRebuilder
+{
+    private readonly FrameSnapshotModel _model;
+    private readonly FrameRebuildRequest _request;
+    private readonly Type?[] _types;
+    private readonly StateMachineLayout?[] _layouts;
+    private object?[] _values = [];
+    private int[] _frameOrder = [];
+
+    private FrameRebuilder(FrameSnapshotModel model, FrameRebuildRequest request)
+    {
+        _model = model;
+        _request = request;
+        _types = new Type?[model.Types.Count];
+        _layouts = new StateMachineLayout?[model.Types.Count];
+    }
+
+    /// <summary>
+    /// Decodes and validates a snapshot: every type must resolve with an unchanged fingerprint, every value must
+    /// deserialize and fit its field. Throws <see cref="FrameRebuildException"/> otherwise.
+    /// </summary>
+    public static FrameRebuilder Prepare(ReadOnlyMemory<byte> snapshot, FrameRebuildRequest request, Serializer serializer)
+    {
+        FrameSnapshotModel model;
+        try
+        {
+            model = FrameSnapshotCodec.Read(snapshot);
+        }
+        catch (FormatException exception)
+        {
+            throw new FrameRebuildException(null, [], exception.Message, exception);
+        }
+
+        var rebuilder = new FrameRebuilder(model, request);
+        rebuilder.ResolveTypes();
+        rebuilder.DeserializeValues(serializer);
+        rebuilder.ValidateSlots();
+        rebuilder.OrderFrames();
+        return rebuilder;
+    }
+
+    /// <summary>
+    /// Creates the leaves, then the frames inner first, each awaiting its rebuilt inner task, then fills the
+    /// closures. Must run on <see cref="FrameRebuildRequest.Scheduler"/>. Returns each root's new task by root id.
+    /// </summary>
+    public IReadOnlyDictionary<long, Task> Construct()
+    {
+        var leaves = CreateLeaves();
+        var closures = new object[_model.Closures.Count];
+        for (var i = 0; i < closures.Length; i++)
+        {
+            closures[i] = RuntimeHelpers.GetUninitializedObject(_types[_model.Closures[i].TypeIndex]!);
+        }
+
+        var frames = new Task[_model.Frames.Count];
+        foreach (var index in _frameOrder)
+        {
+            frames[index] = ConstructFrame(_model.Frames[index], leaves, frames, closures);
+        }
+
+        for (var i = 0; i < closures.Length; i++)
+        {
+            var fields = FieldLayout.Of(closures[i].GetType()).All;
+            var record = _model.Closures[i];
+            for (var f = 0; f < fields.Length; f++)
+            {
+                fields[f].SetValue(closures[i], Materialize(record.Fields[f], fields[f].FieldType, leaves, frames, closures));
+            }
+        }
+
+        var roots = new Dictionary<long, Task>(_model.Roots.Count);
+        foreach (var root in _model.Roots)
+        {
+            roots.Add(root.RootId, (Task)Materialize(root.Task, typeof(Task), leaves, frames, closures)!);
+        }
+
+        return roots;
+    }
+
+    private Task ConstructFrame(FrameRecord record, Dictionary<long, Task> leaves, Task[] frames, object[] closures)
+    {
+        var layout = _layouts[record.TypeIndex]!;
+        var machine = RuntimeHelpers.GetUninitializedObject(layout.Type);
+        layout.StateField!.SetValue(machine, record.State);
+        for (var i = 0; i < layout.StoredFields.Length; i++)
+        {
+            var field = layout.StoredFields[i];
+            field.SetValue(machine, Materialize(record.Fields[i], field.FieldType, leaves, frames, closures));
+        }
+
+        var shape = AwaiterShape.For(layout.AwaiterFields[record.AwaiterIndex].FieldType)!;
+        var awaited = (Task)Materialize(record.Awaits, typeof(Task), leaves, frames, closures)!;
+        return layout.Suspend(machine, record.AwaiterIndex, shape, awaited, record.AwaiterOptions);
+    }
+
+    private object? Materialize(SnapshotSlot slot, Type fieldType, Dictionary<long, Task> leaves, Task[] frames, object[] closures) =>
+        slot.Kind switch
+        {
+            SlotKind.Null => null,
+            SlotKind.Value => _values[slot.Id],
+            SlotKind.Owner => _request.Owner,
+            SlotKind.Closure => closures[slot.Id],
+            SlotKind.LambdaCache => _types[slot.Id]!
+                .GetField(CompilerNames.LambdaCacheInstanceField, BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic)!
+                .GetValue(null),
+            SlotKind.Leaf => TaskShape.ToFieldValue(leaves[slot.Id], fieldType),
+            SlotKind.Frame => TaskShape.ToFieldValue(frames[slot.Id], fieldType),
+            SlotKind.CompletedTask => TaskShape.ToFieldValue(TaskShape.FromResult(ResultType(slot), _values[slot.Id]), fieldType),
+            SlotKind.FaultedTask => TaskShape.ToFieldValue(TaskShape.FromExceptions(ResultType(slot), (Exception[])_values[slot.Id]!), fieldType),
+            SlotKind.CanceledTask => TaskShape.ToFieldValue(TaskShape.FromCanceled(ResultType(slot)), fieldType),
+            SlotKind.Enum => Enum.ToObject(_types[slot.ResultType]!, _values[slot.Id]!),
+            _ => throw new InvalidOperationException($"Unknown slot kind {slot.Kind}."),
+        };
+
+    private Type? ResultType(SnapshotSlot slot) => slot.ResultType < 0 ? null : _types[slot.ResultType];
+
+    private Dictionary<long, Task> CreateLeaves()
+    {
+        var leaves = new Dictionary<long, Task>(_model.Leaves.Count);
+        foreach (var leaf in _model.Leaves)
+        {
+            var resultType = leaf.ResultTypeIndex < 0 ? null : _types[leaf.ResultTypeIndex];
+            var task = _request.CreateLeaf(new LeafRequest(leaf.LeafId, resultType));
+            if (task is null || !TaskShape.Fits(task, resultType))
+            {
+                throw new FrameRebuildException(
+                    null,
+                    [],
+                    $"The task created for leaf {leaf.LeafId} is a {task?.GetType().ToString() ?? "null"}; the snapshot "
+                    + $"needs a Task<{resultType}>.");
+            }
+
+            leaves.Add(leaf.LeafId, task);
+        }
+
+        return leaves;
+    }
+
+    private void ResolveTypes()
+    {
+        for (var i = 0; i < _model.Types.Count; i++)
+        {
+            var record = _model.Types[i];
+            if (record.Kind == TypeKind.StateMachine)
+            {
+                var layout = ResolveStateMachine(record, _request.ResolveAssembly);
+                _layouts[i] = layout;
+                _types[i] = layout.Type;
+                continue;
+            }
+
+            var type = record.Type!.Resolve(_request.ResolveAssembly) ?? throw new FrameRebuildException(
+                null,
+                [$"type {record.Type} not found"],
+                $"Cannot rebuild the snapshot: type {record.Type} from assembly '{record.Type.Assembly}' is not loaded "
+                + "or no longer exists.");
+            if (record.Kind == TypeKind.Closure)
+            {
+                var differences = CompareFields(record, FieldLayout.Of(type));
+                if (differences.Count > 0)
+                {
+                    throw CodeChanged(record.DisplayName, differences);
+                }
+            }
+
+            _types[i] = type;
+        }
+    }
+
+    private static StateMachineLayout ResolveStateMachine(TypeRecord record, Func<string, Assembly?>? resolveAssembly)
+    {
+        var method = record.Method!.Value;
+        var name = method.ToString();
+        var declaring = new TypeReference(method.Assembly, method.DeclaringType, [], 0).Resolve(resolveAssembly)
+            ?? throw CodeChanged(name, [$"declaring type {method.DeclaringType} not found in assembly '{method.Assembly}'"]);
+        var definition = StateMachineLayout.FindStateMachineType(declaring, method.Method, record.Signature)
+            ?? throw CodeChanged(name, [$"async method {method.Method}{record.Signature} not found on {method.DeclaringType}"]);
+
+        var arguments = record.GenericArguments.Select(a => a.Resolve(resolveAssembly)).ToArray();
+        if (Array.IndexOf(arguments, null) >= 0)
+        {
+            throw new FrameRebuildException(name, [], $"Cannot rebuild {name}: a generic argument type is not loaded.");
+        }
+
+        Type type;
+        try
+        {
+            type = arguments.Length == 0 ? definition : definition.MakeGenericType(arguments!);
+        }
+        catch (ArgumentException exception)
+        {
+            throw new FrameRebuildException(name, ["generic parameters changed"], $"Cannot rebuild {name}: {exception.Message}", exception);
+        }
+
+        var layout = StateMachineLayout.For(type);
+        var differences = CompareFields(record, layout.Fields);
+        if (differences.Count == 0 && !layout.IlHash.AsSpan().SequenceEqual(record.IlHash))
+        {
+            differences.Add(
+                "MoveNext body changed: code or awaits were added, removed or edited, so the saved state number may "
+                + "point to a different await");
+        }
+
+        if (differences.Count > 0)
+        {
+            throw CodeChanged(name, differences);
+        }
+
+        return layout;
+    }
+
+    private static List<string> CompareFields(TypeRecord record, FieldLayout current)
+    {
+        var differences = new List<string>();
+        if (current.Hash.AsSpan().SequenceEqual(record.LayoutHash))
+        {
+            return differences;
+        }
+
+        var saved = record.FieldNames.ToHashSet(StringComparer.Ordinal);
+        var now = current.Names.ToHashSet(StringComparer.Ordinal);
+        for (var i = 0; i < current.Names.Length; i++)
+        {
+            if (!saved.Contains(current.Names[i]))
+            {
+                differences.Add($"field added: {Describe(current.Names[i])} of type {current.TypeNames[i]}");
+            }
+        }
+
+        foreach (var field in record.FieldNames.Where(f => !now.Contains(f)))
+        {
+            differences.Add($"field removed: {Describe(field)}");
+        }
+
+        if (differences.Count == 0)
+        {
+            differences.Add(record.FieldNames.SequenceEqual(current.Names)
+                ? "field types changed"
+                : "field order changed");
+        }
+
+        return differences;
+
+        static string Describe(string field)
+        {
+            var source = CompilerNames.GetSourceName(field);
+            return source == field ? field : $"{field} (local '{source}')";
+        }
+    }
+
+    private void DeserializeValues(Serializer serializer)
+    {
+        try
+        {
+            _values = serializer.Deserialize<object?[]>(_model.Values) ?? [];
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            throw new FrameRebuildException(
+                null,
+                [],
+                "Cannot rebuild the snapshot: its values cannot be deserialized: " + exception.Message,
+                exception);
+        }
+    }
+
+    /// <summary>Checks every reference of every slot and that each value fits its field, before anything is built.</summary>
+    private void ValidateSlots()
+    {
+        var leafIds = _model.Leaves.Select(l => l.LeafId).ToHashSet();
+        foreach (var frame in _model.Frames)
+        {
+            var layout = CheckIndex(frame.TypeIndex, _layouts.Length, "type") is var t && _layouts[t] is { } l
+                ? l
+                : throw Damaged("a frame refers to a type that is not a state machine");
+            var name = layout.DisplayName;
+            if (frame.Fields.Length != layout.StoredFields.Length || frame.AwaiterIndex >= layout.AwaiterFields.Length
+                || AwaiterShape.For(layout.AwaiterFields[frame.AwaiterIndex].FieldType) is null)
+            {
+                throw Damaged($"the frame of {name} does not match its state machine");
+            }
+
+            var shape = AwaiterShape.For(layout.AwaiterFields[frame.AwaiterIndex].FieldType)!;
+            ValidateSlot(frame.Awaits, typeof(Task), name, "await", leafIds);
+            if (frame.Awaits.Kind == SlotKind.Frame)
+            {
+                var inner = _layouts[_model.Frames[(int)frame.Awaits.Id].TypeIndex]!;
+                if (shape.ResultType is not null && inner.ResultType != shape.ResultType)
+                {
+                    throw Damaged($"{name} awaits {inner.Identity} with an awaiter of another result type");
+                }
+            }
+
+            for (var i = 0; i < frame.Fields.Length; i++)
+            {
+                var field = layout.StoredFields[i];
+                ValidateSlot(frame.Fields[i], field.FieldType, name, field.Name, leafIds);
+            }
+        }
+
+        foreach (var closure in _model.Closures)
+        {
+            var type = _types[CheckIndex(closure.TypeIndex, _types.Length, "type")]!;
+            var fields = FieldLayout.Of(type).All;
+            if (fields.Length != closure.Fields.Length)
+            {
+                throw Damaged($"the closure {type} does not match its type");
+            }
+
+            for (var i = 0; i < fields.Length; i++)
+            {
+                ValidateSlot(closure.Fields[i], fields[i].FieldType, type.ToString(), fields[i].Name, leafIds);
+            }
+        }
+
+        foreach (var root in _model.Roots)
+        {
+            if (!root.Task.IsTask || root.Task.Kind == SlotKind.Leaf)
+            {
+                throw Damaged($"root {root.RootId} is neither a frame nor a finished task");
+            }
+
+            ValidateSlot(root.Task, typeof(Task), $"root {root.RootId}", "task", leafIds);
+        }
+    }
+
+    private void ValidateSlot(SnapshotSlot slot, Type fieldType, string method, string field, HashSet<long> leafIds)
+    {
+        switch (slot.Kind)
+        {
+            case SlotKind.Null:
+                if (fieldType.IsValueType && Nullable.GetUnderlyingType(fieldType) is null)
+                {
+                    throw Damaged($"{method} field {field} of value type {fieldType} is stored as null");
+                }
+
+                break;
+            case SlotKind.Value:
+                var value = _values[CheckIndex(slot.Id, _values.Length, "value")];
+                if (value is null ? fieldType.IsValueType && Nullable.GetUnderlyingType(fieldType) is null : !fieldType.IsInstanceOfType(value))
+                {
+                    throw new FrameRebuildException(
+                        method,
+                        [$"field {field} is {fieldType}, the stored value is {value?.GetType().ToString() ?? "null"}"],
+                        $"Cannot rebuild {method}: the stored value of {CompilerNames.GetSourceName(field)} does not fit its field.");
+                }
+
+                break;
+            case SlotKind.Owner:
+                if (_request.Owner is null || !fieldType.IsInstanceOfType(_request.Owner))
+                {
+                    throw new FrameRebuildException(
+                        method,
+                        [],
+                        $"Cannot rebuild {method}: field {field} refers to the owner, and the new owner "
+                        + $"({_request.Owner?.GetType().ToString() ?? "null"}) is not a {fieldType}.");
+                }
+
+                break;
+            case SlotKind.Leaf:
+                if (!leafIds.Contains(slot.Id))
+                {
+                    throw Damaged($"{method} refers to leaf {slot.Id}, which the snapshot does not list");
+                }
+
+                break;
+            case SlotKind.Frame:
+                CheckIndex(slot.Id, _model.Frames.Count, "frame");
+                break;
+            case SlotKind.Closure:
+                CheckIndex(slot.Id, _model.Closures.Count, "closure");
+                break;
+            case SlotKind.LambdaCache:
+                CheckIndex(slot.Id, _types.Length, "type");
+                break;
+            case SlotKind.Enum:
+                var enumType = _types[CheckIndex(slot.ResultType, _types.Length, "type")]!;
+                if (!enumType.IsEnum || !fieldType.IsAssignableFrom(enumType) || _values[CheckIndex(slot.Id, _values.Length, "value")] is null)
+                {
+                    throw Damaged($"{method} field {field} stores an enum of type {enumType} that does not fit a {fieldType}");
+                }
+
+                break;
+            case SlotKind.CompletedTask or SlotKind.FaultedTask or SlotKind.CanceledTask:
+                if (slot.ResultType >= 0)
+                {
+                    CheckIndex(slot.ResultType, _types.Length, "type");
+                }
+
+                if (slot.Kind != SlotKind.CanceledTask)
+                {
+                    CheckIndex(slot.Id, _values.Length, "value");
+                }
+
+                break;
+            default:
+                throw Damaged($"unknown slot kind {slot.Kind}");
+        }
+    }
+
+    /// <summary>Orders frames so that every frame comes after the frames it awaits or stores the tasks of.</summary>
+    private void OrderFrames()
+    {
+        var order = new List<int>(_model.Frames.Count);
+        var marks = new byte[_model.Frames.Count];
+        for (var i = 0; i < marks.Length; i++)
+        {
+            Visit(i);
+        }
+
+        _frameOrder = order.ToArray();
+
+        void Visit(int index)
+        {
+            if (marks[index] == 2)
+            {
+                return;
+            }
+
+            if (marks[index] == 1)
+            {
+                throw Damaged("frames refer to each other's tasks in a cycle");
+            }
+
+            marks[index] = 1;
+            var frame = _model.Frames[index];
+            foreach (var slot in frame.Fields.Append(frame.Awaits))
+            {
+                if (slot.Kind == SlotKind.Frame)
+                {
+                    Visit((int)slot.Id);
+                }
+            }
+
+            marks[index] = 2;
+            order.Add(index);
+        }
+    }
+
+    private static int CheckIndex(long index, int count, string what) =>
+        index >= 0 && index < count ? (int)index : throw Damaged($"a {what} index is out of range");
+
+    private static FrameRebuildException Damaged(string detail) =>
+        new(null, [], "Cannot rebuild the snapshot: it is damaged: " + detail + ".");
+
+    private static FrameRebuildException CodeChanged(string method, List<string> differences) =>
+        new(
+            method,
+            differences,
+            $"Cannot rebuild {method}: the method changed since the snapshot was taken ({string.Join("; ", differences)}). "
+            + "Nothing was rebuilt; deploy the code the snapshot was taken with to finish the method.");
+}

@@ -1,0 +1,137 @@
+using Immortals.Orleans.StateMachines.Harness;
+
+namespace Immortals.Orleans.StateMachines.Tests;
+
+/// <summary>Captures the engine must reject, with a typed exception that names the method, the local and the type.</summary>
+public sealed class CaptureErrorTests(EngineFixture fixture) : IClassFixture<EngineFixture>
+{
+    private const string WorkflowsType = "Immortals.Orleans.StateMachines.Workflows.Workflows";
+
+    public static TheoryData<string> Builds() => new(WorkflowBuilds.Names);
+
+    [Theory]
+    [MemberData(nameof(Builds))]
+    public void Unserializable_local_is_named(string build)
+    {
+        var error = Assert.Throws<FrameCaptureException>(() => fixture.Driver.RunAndCapture(build, "unserializable", 0));
+
+        Assert.Equal(FrameCaptureFailure.UnserializableLocal, error.Failure);
+        Assert.Equal(WorkflowsType + ".UnserializableAsync", error.MethodName);
+        Assert.Equal("stream", error.LocalName);
+        Assert.Equal("System.IO.MemoryStream", error.LocalType);
+        Assert.Contains("'stream'", error.Message);
+        Assert.Contains("UnserializableAsync", error.Message);
+        Assert.Contains("System.IO.MemoryStream", error.Message);
+    }
+
+    [Theory]
+    [MemberData(nameof(Builds))]
+    public void Task_yield_is_rejected(string build)
+    {
+        var world = ScenarioDriver.World.Start(WorkflowBuilds.Load(build), "yield");
+        ScenarioDriver.Drive(world, 0);
+        world.Calls.Complete(1);
+
+        // Runs the continuation up to Task.Yield, whose continuation is then queued on the scheduler.
+        Assert.True(world.Scheduler.RunOne());
+
+        var error = Assert.Throws<FrameCaptureException>(() => fixture.Driver.Capture(world));
+        Assert.Equal(FrameCaptureFailure.UnsupportedAwaiter, error.Failure);
+        Assert.Equal(WorkflowsType + ".YieldAsync", error.MethodName);
+        Assert.Contains("YieldAwaiter", error.LocalType);
+        Assert.StartsWith("<>u__", error.LocalName);
+        Assert.Contains("YieldAwaiter", error.Message);
+    }
+
+    [Theory]
+    [MemberData(nameof(Builds))]
+    public void Task_delay_is_rejected(string build)
+    {
+        var world = ScenarioDriver.World.Start(WorkflowBuilds.Load(build), "delay");
+        ScenarioDriver.Drive(world, 1);
+
+        var error = Assert.Throws<FrameCaptureException>(() => fixture.Driver.Capture(world));
+        Assert.Equal(FrameCaptureFailure.UnsupportedAwaiter, error.Failure);
+        Assert.Equal(WorkflowsType + ".DelayAsync", error.MethodName);
+        Assert.Contains("DelayPromise", error.LocalType);
+        Assert.Contains("neither a registered leaf nor the task of an async method", error.Message);
+    }
+
+    [Theory]
+    [MemberData(nameof(Builds))]
+    public void Custom_awaiter_is_rejected(string build)
+    {
+        var world = ScenarioDriver.World.Start(WorkflowBuilds.Load(build), "custom-awaiter");
+        ScenarioDriver.Drive(world, 1);
+
+        var error = Assert.Throws<FrameCaptureException>(() => fixture.Driver.Capture(world));
+        Assert.Equal(FrameCaptureFailure.UnsupportedAwaiter, error.Failure);
+        Assert.Equal(WorkflowsType + ".CustomAwaiterAsync", error.MethodName);
+        Assert.Equal("Immortals.Orleans.StateMachines.Workflows.NeverAwaitable+Awaiter", error.LocalType);
+    }
+
+    [Fact]
+    public void Capture_exception_crosses_serializer()
+    {
+        var serializer = HarnessSerializer.Create(typeof(FrameCaptureException).Assembly);
+        var error = Assert.Throws<FrameCaptureException>(() => fixture.Driver.RunAndCapture("Release", "unserializable", 0));
+
+        var copy = Assert.IsType<FrameCaptureException>(serializer.Deserialize<Exception>(serializer.SerializeToArray<Exception>(error)));
+
+        Assert.Equal(error.Failure, copy.Failure);
+        Assert.Equal(error.MethodName, copy.MethodName);
+        Assert.Equal(error.LocalName, copy.LocalName);
+        Assert.Equal(error.LocalType, copy.LocalType);
+        Assert.Equal(error.Message, copy.Message);
+    }
+
+    [Fact]
+    public void Task_without_state_machine_is_rejected()
+    {
+        var pending = new TaskCompletionSource<int>().Task;
+        var request = new FrameCaptureRequest().AddRoot(7, pending);
+
+        var error = Assert.Throws<FrameCaptureException>(() => fixture.Driver.Engine.Capture(request));
+
+        Assert.Equal(FrameCaptureFailure.NoCompilerStateMachine, error.Failure);
+        Assert.Equal("root 7", error.MethodName);
+        Assert.Contains("runtime-implemented async", error.Message);
+    }
+
+    [Fact]
+    public void Method_without_state_machine_is_rejected()
+    {
+        var method = typeof(CaptureErrorTests).GetMethod(nameof(Task_without_state_machine_is_rejected))!;
+
+        var error = Assert.Throws<FrameCaptureException>(() => AsyncFrameEngine.EnsureCompilerStateMachine(method));
+
+        Assert.Equal(FrameCaptureFailure.NoCompilerStateMachine, error.Failure);
+        AsyncFrameEngine.EnsureCompilerStateMachine(
+            WorkflowBuilds.LoadAssembly("Release").GetType(WorkflowsType)!.GetMethod("LoopAsync")!);
+    }
+
+    [Fact]
+    public void Root_that_is_running_is_rejected()
+    {
+        var scheduler = new ManualTaskScheduler(new Journal());
+        var gate = new TaskCompletionSource<int>();
+        Task? root = null;
+        FrameCaptureException? error = null;
+
+        async Task<int> CaptureSelfAsync()
+        {
+            await gate.Task;
+            error = Assert.Throws<FrameCaptureException>(() => fixture.Driver.Engine.Capture(new FrameCaptureRequest().AddRoot(1, root!)));
+            return 1;
+        }
+
+        scheduler.Start(() => root = CaptureSelfAsync());
+        scheduler.RunUntilIdle();
+        gate.SetResult(0);
+        scheduler.RunUntilIdle();
+
+        Assert.NotNull(error);
+        Assert.Equal(FrameCaptureFailure.NotSuspended, error.Failure);
+        Assert.Contains("running", error.Message);
+    }
+}

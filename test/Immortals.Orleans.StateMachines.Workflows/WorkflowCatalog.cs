@@ -1,0 +1,52 @@
+using Immortals.Orleans.StateMachines.Harness;
+
+namespace Immortals.Orleans.StateMachines.Workflows;
+
+/// <summary>The scenarios of this build, by name.</summary>
+public sealed class WorkflowCatalog : IWorkflowCatalog
+{
+    private static readonly Dictionary<string, Func<Workflows, IReadOnlyList<Task>>> Supported = new()
+    {
+        ["loop"] = w => [w.LoopAsync(4)],
+        ["nested"] = w => [w.NestedAsync(5)],
+        ["leaves"] = w => [w.LeavesAsync()],
+        ["value-root"] = w => [w.ValueRootAsync().AsTask()],
+        ["early-task"] = w => [w.EarlyTaskAsync()],
+        ["spill"] = w => [w.SpillAsync()],
+        ["configured"] = w => [w.ConfiguredAsync()],
+        ["try-catch"] = w => [w.TryCatchAsync()],
+        ["try-finally"] = w => [w.TryFinallyAsync()],
+        ["await-in-handlers"] = w => [w.AwaitInHandlersAsync()],
+        ["generic"] = w => [w.GenericAsync()],
+        ["closures"] = w => [w.ClosuresAsync()],
+        ["values"] = w => [w.ValuesAsync()],
+        ["two-chains"] = w => [w.LoopAsync(3), w.NestedAsync(2)],
+        ["finished-locals"] = w => [w.FinishedLocalsAsync()],
+    };
+
+    private static readonly Dictionary<string, Func<Workflows, IReadOnlyList<Task>>> Rejected = new()
+    {
+        ["unserializable"] = w => [w.UnserializableAsync()],
+        ["yield"] = w => [w.YieldAsync()],
+        ["delay"] = w => [w.DelayAsync()],
+        ["custom-awaiter"] = w => [w.CustomAwaiterAsync()],
+    };
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> Scenarios { get; } = Supported.Keys.ToArray();
+
+    /// <inheritdoc />
+    public IWorkflowOwner CreateOwner(LeafCalls calls, Journal journal) => new Workflows(calls, journal);
+
+    /// <inheritdoc />
+    public IReadOnlyList<Task> Start(string scenario, IWorkflowOwner owner)
+    {
+        var workflows = (Workflows)owner;
+        if (Supported.TryGetValue(scenario, out var start) || Rejected.TryGetValue(scenario, out start))
+        {
+            return start(workflows);
+        }
+
+        throw new ArgumentException($"Unknown scenario '{scenario}'.", nameof(scenario));
+    }
+}

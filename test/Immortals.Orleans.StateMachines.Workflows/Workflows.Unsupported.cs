@@ -1,0 +1,40 @@
+namespace Immortals.Orleans.StateMachines.Workflows;
+
+/// <summary>Scenarios that the engine must reject with a clear capture error.</summary>
+public sealed partial class Workflows
+{
+    /// <summary>Keeps a stream, which has no Orleans codec, across an await.</summary>
+    public async Task<long> UnserializableAsync()
+    {
+        var stream = new MemoryStream([1, 2, 3]);
+        var raised = await Calls.Call<int>("inc", 1);
+        return raised + stream.Length;
+    }
+
+    /// <summary>Suspends on Task.Yield after a call.</summary>
+    public async Task<int> YieldAsync()
+    {
+        var before = await Calls.Call<int>("inc", 1);
+        await Task.Yield();
+        return before;
+    }
+
+    /// <summary>Suspends on a Task.Delay task after a call.</summary>
+    public async Task<int> DelayAsync()
+    {
+        var before = await Calls.Call<int>("inc", 1);
+        await Task.Delay(TimeSpan.FromMinutes(10), DelayCancellation.Token);
+        return before;
+    }
+
+    /// <summary>Suspends on a custom awaiter after a call.</summary>
+    public async Task<int> CustomAwaiterAsync()
+    {
+        var before = await Calls.Call<int>("inc", 1);
+        await new NeverAwaitable();
+        return before;
+    }
+
+    /// <summary>Cancels the delays that <see cref="DelayAsync"/> leaves behind.</summary>
+    public static CancellationTokenSource DelayCancellation { get; } = new();
+}
