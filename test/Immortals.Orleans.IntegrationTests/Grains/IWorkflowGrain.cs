@@ -18,6 +18,9 @@ public interface IWorkflowGrain : IGrainWithStringKey
     /// <summary>Calls a counter method that runs longer than the response timeout.</summary>
     Task<int> CallSlow(string counterKey, int naps, int napMilliseconds);
 
+    /// <summary>Returns how often <see cref="CatchFailure"/> caught; changes nothing.</summary>
+    Task<int> GetCaught();
+
     /// <summary>Calls an ordinary relay grain that calls the counter twice.</summary>
     Task<int> CallThroughOrdinary(string relayKey, string counterKey);
 }

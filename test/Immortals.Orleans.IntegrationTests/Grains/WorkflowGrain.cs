@@ -58,6 +58,8 @@ public sealed class WorkflowGrain : Grain, IWorkflowGrain, IImmortalGrain
         return a + b;
     }
 
+    public Task<int> GetCaught() => Task.FromResult(_caught);
+
     public Task<int> CallSlow(string counterKey, int naps, int napMilliseconds) =>
         GrainFactory.GetGrain<ICounterGrain>(counterKey).AddSlowly(1, naps, napMilliseconds);
 
