@@ -35,6 +35,20 @@ public sealed class FailureSemanticsTests(AzuriteFixture azurite) : IClassFixtur
     }
 
     [Fact]
+    public async Task Local_and_field_stay_one_object_after_recovery()
+    {
+        var run = new WorkflowRun(_cluster.Client);
+        TestGates.Arm(run.GateKey, 1);
+        var started = run.Workflow.AppendThroughLocal(run.CounterKey, run.GateKey, run.SinkKey);
+        await TestGates.WaitReachedAsync(run.GateKey, 1);
+
+        await _cluster.KillSiloOfAsync(run.Workflow, () => TestGates.ReleaseAll(run.GateKey));
+
+        Assert.Equal("1", await run.WaitForReportAsync());
+        await ObserveAsync(started);
+    }
+
+    [Fact]
     public async Task Callee_exception_is_caught_once()
     {
         var run = new WorkflowRun(_cluster.Client);

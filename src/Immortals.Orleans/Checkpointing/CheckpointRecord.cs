@@ -48,6 +48,12 @@ internal sealed class CheckpointRecord
     [Id(7)]
     public byte[]? Frames { get; set; }
 
+    /// <summary>
+    /// Whether the field values are the first values of <see cref="Frames"/> instead of <see cref="Fields"/>.
+    /// </summary>
+    [Id(13)]
+    public bool FieldsInFrames { get; set; }
+
     [Id(8)]
     public List<CallRecord> Calls { get; set; } = [];
 

@@ -120,13 +120,14 @@ internal sealed partial class ImmortalActivation
     private CapturedCheckpoint CaptureOnce()
     {
         var (names, values) = GrainFieldStore.Read(Grain);
+        var fields = _runtime.Serializer.SerializeToArray(values);
         var record = new CheckpointRecord
         {
             Incarnation = _incarnation,
             NextSequence = _nextSequence,
             NextRootId = _nextRootId,
             FieldNames = names,
-            Fields = _runtime.Serializer.SerializeToArray(values),
+            Fields = fields,
         };
 
         var suspended = SuspendedRoots();
@@ -134,7 +135,11 @@ internal sealed partial class ImmortalActivation
             _roots.Values.Select(root => root.Record.ForwardedCall).Where(sequence => sequence != 0));
         if (suspended.Count > 0)
         {
-            record.Frames = _runtime.Engine.Capture(CaptureRequest(suspended));
+            // With frames, the fields travel inside the snapshot, in the serializer session of the locals, so that
+            // a local and a field that refer to one object still do after recovery.
+            record.Frames = _runtime.Engine.Capture(CaptureRequest(suspended, values));
+            record.FieldsInFrames = true;
+            record.Fields = [];
             foreach (var leaf in FrameSnapshotCodec.Read(record.Frames).Leaves)
             {
                 referenced.Add(leaf.LeafId);
@@ -165,16 +170,21 @@ internal sealed partial class ImmortalActivation
         record.Outbox = outbox;
         record.Callers = [.. _callers.Values];
         record.RequestResults = [.. _requestResults.Values];
-        return new CapturedCheckpoint(record, roots, received, dropped, outbox);
+        return new CapturedCheckpoint(record, fields, roots, received, dropped, outbox);
     }
 
     private List<ActiveRoot> SuspendedRoots() =>
         [.. _roots.Values.Where(root => root.Record.Started && root.Record.ForwardedCall == 0
             && root.Task is { IsCompleted: false })];
 
-    private FrameCaptureRequest CaptureRequest(IEnumerable<ActiveRoot> roots)
+    private FrameCaptureRequest CaptureRequest(IEnumerable<ActiveRoot> roots, object?[]? fieldValues = null)
     {
-        var request = new FrameCaptureRequest { Owner = Grain, Classify = OrleansFrameClassifier.Classify };
+        var request = new FrameCaptureRequest
+        {
+            Owner = Grain,
+            Classify = OrleansFrameClassifier.Classify,
+            OwnerValues = fieldValues ?? [],
+        };
         foreach (var root in roots)
         {
             request.AddRoot(root.RootId, root.Task!);
@@ -210,7 +220,7 @@ internal sealed partial class ImmortalActivation
     private void Commit(CapturedCheckpoint captured)
     {
         _durableNextSequence = captured.Record.NextSequence;
-        _lastFields = captured.Record.Fields;
+        _lastFields = captured.Fields;
         foreach (var root in captured.Roots)
         {
             root.Durable = true;

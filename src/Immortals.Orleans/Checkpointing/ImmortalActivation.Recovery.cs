@@ -135,9 +135,12 @@ internal sealed partial class ImmortalActivation
         _nextSequence = record.NextSequence;
         _durableNextSequence = record.NextSequence;
         _nextRootId = record.NextRootId;
-        _lastFields = record.Fields;
-        var values = _runtime.Serializer.Deserialize<object?[]>(record.Fields) ?? [];
-        GrainFieldStore.Write(Grain, record.FieldNames, values);
+        if (!record.FieldsInFrames)
+        {
+            _lastFields = record.Fields;
+            var values = _runtime.Serializer.Deserialize<object?[]>(record.Fields) ?? [];
+            GrainFieldStore.Write(Grain, record.FieldNames, values);
+        }
 
         foreach (var stored in record.Calls)
         {
@@ -238,6 +241,10 @@ internal sealed partial class ImmortalActivation
                 Owner = Grain,
                 Scheduler = Scheduler,
                 CreateLeaf = CreateLeaf,
+                OwnerValueCount = record.FieldsInFrames ? record.FieldNames.Length : 0,
+                RestoreOwnerValues = record.FieldsInFrames
+                    ? values => GrainFieldStore.Write(Grain, record.FieldNames, values)
+                    : null,
             });
         }
         catch (FrameRebuildException exception)

@@ -18,6 +18,12 @@ public interface IWorkflowGrain : IGrainWithStringKey
     /// <summary>Calls a counter method that runs longer than the response timeout.</summary>
     Task<int> CallSlow(string counterKey, int naps, int napMilliseconds);
 
+    /// <summary>
+    /// Holds the grain's list in a local across a call and a gate, adds to it through the local, and reports the
+    /// field's count.
+    /// </summary>
+    Task<int> AppendThroughLocal(string counterKey, string gateKey, string sinkKey);
+
     /// <summary>Returns how often <see cref="CatchFailure"/> caught; changes nothing.</summary>
     Task<int> GetCaught();
 

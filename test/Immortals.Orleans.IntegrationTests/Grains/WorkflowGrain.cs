@@ -2,6 +2,7 @@ namespace Immortals.Orleans.IntegrationTests.Grains;
 
 public sealed class WorkflowGrain : Grain, IWorkflowGrain, IImmortalGrain
 {
+    private readonly List<int> _items = [];
     private int _caught;
 
     public async Task<int> Run(string counterKey, int steps, string gateKey, string sinkKey)
@@ -56,6 +57,16 @@ public sealed class WorkflowGrain : Grain, IWorkflowGrain, IImmortalGrain
         var b = await second;
         await GrainFactory.GetGrain<IResultSinkGrain>(sinkKey).Report((a + b).ToString());
         return a + b;
+    }
+
+    public async Task<int> AppendThroughLocal(string counterKey, string gateKey, string sinkKey)
+    {
+        var items = _items;
+        var count = await GrainFactory.GetGrain<ICounterGrain>(counterKey).Add(1);
+        await GrainFactory.GetGrain<IGateGrain>(0).Pass(gateKey, 1);
+        items.Add(count);
+        await GrainFactory.GetGrain<IResultSinkGrain>(sinkKey).Report(_items.Count.ToString());
+        return _items.Count;
     }
 
     public Task<int> GetCaught() => Task.FromResult(_caught);
