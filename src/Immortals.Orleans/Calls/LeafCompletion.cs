@@ -17,7 +17,7 @@ internal abstract class LeafCompletion
         return (LeafCompletion)Activator.CreateInstance(type)!;
     }
 
-    /// <summary>Completes the task with the outcome; continuations run asynchronously.</summary>
+    /// <summary>Completes the task with the outcome. Continuations run asynchronously.</summary>
     public abstract void Complete(CallOutcome outcome);
 
     private sealed class Typed<T> : LeafCompletion

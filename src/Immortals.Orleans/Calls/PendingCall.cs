@@ -16,7 +16,7 @@ internal sealed class PendingCall
 
     public CallState State { get; set; }
 
-    /// <summary>The task the frame awaits; replaced when frames are rebuilt.</summary>
+    /// <summary>The task the frame awaits. Replaced when frames are rebuilt.</summary>
     public LeafCompletion Leaf { get; set; }
 
     /// <summary>Whether the result was acknowledged to the callee.</summary>

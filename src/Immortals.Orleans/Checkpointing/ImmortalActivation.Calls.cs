@@ -11,7 +11,7 @@ internal sealed partial class ImmortalActivation
 {
     /// <summary>
     /// Records a call made by grain code and completes it with the call's result. Nothing is sent until a stored
-    /// checkpoint holds the call; the frame that made the call awaits this method's task through Orleans' frames.
+    /// checkpoint contains the call. The frame that made the call awaits this method's task through Orleans' frames.
     /// </summary>
     public async Task InterceptAsync(IOutgoingGrainCallContext context)
     {

@@ -19,8 +19,8 @@ internal sealed partial class ImmortalActivation
 
     /// <summary>
     /// Asks for a checkpoint after the current turn and runs <paramref name="afterDurable"/> once a stored
-    /// checkpoint holds the current state. At most one write is in flight; requests made meanwhile share the next
-    /// write (group commit).
+    /// checkpoint contains the current state. At most one write is in flight, and requests made meanwhile share the
+    /// next write (group commit).
     /// </summary>
     private void RequestCheckpoint(Action? afterDurable = null)
     {
@@ -216,7 +216,7 @@ internal sealed partial class ImmortalActivation
         return failing;
     }
 
-    /// <summary>Applies a successful write: roots become durable, results are acknowledged, answered calls leave.</summary>
+    /// <summary>Applies a successful write: roots become durable, results are acknowledged, and completed calls no frame refers to leave the cache.</summary>
     private void Commit(CapturedCheckpoint captured)
     {
         _durableNextSequence = captured.Record.NextSequence;
@@ -271,8 +271,8 @@ internal sealed partial class ImmortalActivation
 
     /// <summary>
     /// Writes a record under the ETag of the last one. Storage failures are retried with backoff while outputs stay
-    /// held. On an ETag conflict the record is read back: this write's id there means the write succeeded and only
-    /// its response was lost; anything else means another activation owns the grain, and this one closes.
+    /// held. On an ETag conflict the record is read back. If it carries this write's id, the write succeeded and
+    /// only its response was lost. Otherwise another activation owns the grain, and this one closes.
     /// </summary>
     /// <returns><see langword="true"/> when the record is stored; <see langword="false"/> when this activation is stale.</returns>
     private async Task<bool> WriteAsync(CheckpointRecord record, CancellationToken cancellationToken)
@@ -355,7 +355,7 @@ internal sealed partial class ImmortalActivation
     }
 
     /// <summary>
-    /// Stops every output of this activation: no more writes, calls, results or answers. A stale activation also
+    /// Stops every output of this activation: no more writes, calls, results or replies. A stale activation also
     /// deactivates and sends one wake-up to its grain, so that the current owner keeps the grain's work going.
     /// </summary>
     private void Close(bool stale)

@@ -19,7 +19,7 @@ internal sealed partial class ImmortalActivation
         _scheduler = TaskScheduler.Current;
         _runtime.Track(this);
 
-        // Orleans imports the RequestContext of the message that caused the activation; recovered work must not
+        // Orleans imports the RequestContext of the message that caused the activation. Recovered work must not
         // inherit it.
         RequestContext.Clear();
         using var recovery = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
@@ -95,7 +95,7 @@ internal sealed partial class ImmortalActivation
         }
         catch (Exception)
         {
-            // The writer logs its own failures; a cancelled wait leaves the write to finish on its own.
+            // The writer logs its own failures. A cancelled wait leaves the write to finish on its own.
         }
     }
 
@@ -199,7 +199,7 @@ internal sealed partial class ImmortalActivation
 
             if (!rebuilt.TryGetValue(root.RootId, out var task))
             {
-                // A started root without frames had not suspended yet; it runs again from its request.
+                // A started root without frames had not suspended yet. It runs again from its request.
                 root.Record.Started = false;
                 continue;
             }
@@ -279,7 +279,7 @@ internal sealed partial class ImmortalActivation
 
     /// <summary>
     /// Sends again what the previous activation may not have sent: calls without a result, results not
-    /// acknowledged, and acknowledgements of stored results; and registers external work for wake-up.
+    /// acknowledged, and acknowledgements of stored results. Also registers external work for wake-up.
     /// </summary>
     private void ResumeAfterRecovery()
     {

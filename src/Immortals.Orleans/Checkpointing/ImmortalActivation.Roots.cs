@@ -16,7 +16,7 @@ internal sealed partial class ImmortalActivation
 {
     /// <summary>
     /// Runs the method of a plain Orleans request from a client or an ordinary grain as a root and returns its
-    /// result once a stored checkpoint holds the root's end. A request id attaches a retry to the running root or
+    /// result once a stored checkpoint contains the root's end. A request id attaches a retry to the running root or
     /// returns its retained result.
     /// </summary>
     public async Task<object?> RunExternalAsync(IInvokable request, string? requestId)
@@ -56,7 +56,7 @@ internal sealed partial class ImmortalActivation
 
     /// <summary>
     /// Takes a request delivered by an immortal caller: drops duplicates, starts new requests as roots, and returns
-    /// once a stored checkpoint holds the request, or with the result when the call is already finished.
+    /// once a stored checkpoint contains the request, or with the result when the call is already finished.
     /// </summary>
     public async Task<DeliveryReply> DeliverRequestAsync(
         GrainId caller,
@@ -138,7 +138,7 @@ internal sealed partial class ImmortalActivation
         UpdateKeepAlive();
     }
 
-    /// <summary>Returns whether a stored checkpoint holds roots started by clients or ordinary grains.</summary>
+    /// <summary>Returns whether a stored checkpoint contains roots started by clients or ordinary grains.</summary>
     public bool HasExternalWork()
     {
         if (!_closed)
@@ -353,7 +353,7 @@ internal sealed partial class ImmortalActivation
         UpdateKeepAlive();
     }
 
-    /// <summary>Fails a root whose frames cannot be captured; its caller receives the capture error.</summary>
+    /// <summary>Fails a root whose frames cannot be captured. Its caller receives the capture error.</summary>
     private void FailRoot(ActiveRoot root, Exception exception)
     {
         _logger.CaptureFailed(GrainKey, root.RootId, root.Record.MethodName, exception);

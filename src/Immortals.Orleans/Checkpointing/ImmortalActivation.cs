@@ -162,7 +162,7 @@ internal sealed partial class ImmortalActivation
 
     private CallOutcome ReadOutcome(byte[] bytes) => _runtime.Serializer.Deserialize<CallOutcome>(bytes)!;
 
-    /// <summary>Serializes an outcome; an outcome that cannot be serialized becomes a serializable error.</summary>
+    /// <summary>Serializes an outcome. An outcome that cannot be serialized becomes a serializable error.</summary>
     private byte[] WriteOutcome(CallOutcome outcome, string methodName)
     {
         try

@@ -8,7 +8,7 @@ namespace Immortals.Orleans.Checkpointing;
 /// <remarks>
 /// Between a grain's await of a call and the completion source of that call lie Orleans' call frames
 /// (<c>InvokeMethodWithFiltersAsync</c>, the outgoing call invoker) and the plugin's filter frame. They are part of
-/// the call, not of the grain, so the engine treats them as the call itself; a rebuilt grain frame awaits a fresh
+/// the call, not of the grain, so the engine treats them as the call itself. A rebuilt grain frame awaits a fresh
 /// completion source directly. Orleans' <c>CompleteInvokeAsync</c> frame sits above a grain method and ends walks.
 /// Frames are matched by assembly and method name, never by compiler-generated type names.
 /// </remarks>

@@ -45,7 +45,7 @@ internal sealed class WakeRegistry(ImmortalRuntime runtime)
     }
 
     /// <summary>
-    /// Wakes every registered grain and removes the grains whose stored checkpoint holds no such method any more.
+    /// Wakes every registered grain and removes the grains whose stored checkpoint contains no such method any more.
     /// </summary>
     public async Task SweepAsync(string reason, CancellationToken cancellationToken)
     {
@@ -105,7 +105,7 @@ internal sealed class WakeRegistry(ImmortalRuntime runtime)
         }
         catch (InconsistentStateException)
         {
-            // A grain registered while the sweep ran; the next sweep looks again.
+            // A grain registered while the sweep ran. The next sweep looks again.
         }
 
         return results.Length;

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace Immortals.Orleans.Checkpointing;
 
 /// <summary>
-/// Watches cluster membership. When a silo is declared dead, every silo tells its immortal activations to deliver
+/// Watches cluster membership. When a silo is declared dead, every silo makes its immortal activations deliver
 /// their open calls again at once, and one silo (the active silo with the lowest address) sweeps the wake-up
 /// registry. That silo also sweeps at start-up and every <see cref="Hosting.ImmortalOptions.RegistrySweepPeriod"/>.
 /// </summary>

@@ -14,7 +14,7 @@ namespace Immortals.Orleans.Delivery;
 public interface IImmortalDeliveryExtension : IGrainExtension
 {
     /// <summary>
-    /// Delivers a request; returns once a stored checkpoint of the callee holds it, or with its result when the call
+    /// Delivers a request. Returns once a stored checkpoint of the callee contains it, or with its result when the call
     /// already finished. Duplicates are recognized by the call identity, so callers send again until the result
     /// arrives.
     /// </summary>
@@ -32,7 +32,7 @@ public interface IImmortalDeliveryExtension : IGrainExtension
         byte[] request);
 
     /// <summary>
-    /// Delivers the result of a call to its caller; returns <see cref="DeliveryStatus.Received"/> or
+    /// Delivers the result of a call to its caller. Returns <see cref="DeliveryStatus.Received"/> or
     /// <see cref="DeliveryStatus.Acknowledged"/>.
     /// </summary>
     /// <param name="callee">The grain that ran the call.</param>
@@ -51,7 +51,7 @@ public interface IImmortalDeliveryExtension : IGrainExtension
     Task Acknowledge(GrainId caller, Guid callerIncarnation, long[] sequences, long doneBelow);
 
     /// <summary>
-    /// Activates the grain, which recovers it and resumes its work; returns whether its stored checkpoint holds
+    /// Activates the grain, which recovers it and resumes its work. Returns whether its stored checkpoint contains
     /// methods started by clients or ordinary grains.
     /// </summary>
     [AlwaysInterleave]

@@ -4,7 +4,7 @@ namespace Immortals.Orleans.Delivery;
 
 /// <summary>
 /// The delivery extension of one grain activation. On an immortal grain it hands every message to the activation's
-/// <see cref="ImmortalActivation"/>; on any other grain it rejects deliveries, which only immortal grains receive.
+/// <see cref="ImmortalActivation"/>. On any other grain it rejects deliveries, which only immortal grains receive.
 /// </summary>
 internal sealed class ImmortalDeliveryExtension(IGrainContext context) : IImmortalDeliveryExtension
 {

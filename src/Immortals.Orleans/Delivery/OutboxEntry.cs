@@ -17,7 +17,7 @@ internal sealed class OutboxEntry
     [Id(3)]
     public byte[] Outcome { get; set; } = [];
 
-    /// <summary>Whether a stored checkpoint holds the entry, so that it may be sent.</summary>
+    /// <summary>Whether a stored checkpoint contains the entry, so that it may be sent.</summary>
     [NonSerialized]
     public bool Durable;
 

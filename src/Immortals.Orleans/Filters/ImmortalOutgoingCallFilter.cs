@@ -4,7 +4,7 @@ namespace Immortals.Orleans.Filters;
 
 /// <summary>
 /// Intercepts the calls that the grain methods of an immortal grain make to user grain interfaces and turns them
-/// into recorded calls: nothing is sent until a stored checkpoint holds the call. Every other call passes through.
+/// into recorded calls: nothing is sent until a stored checkpoint contains the call. Every other call passes through.
 /// </summary>
 internal sealed class ImmortalOutgoingCallFilter : IOutgoingGrainCallFilter
 {

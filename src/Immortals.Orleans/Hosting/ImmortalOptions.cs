@@ -38,7 +38,7 @@ public sealed class ImmortalOptions
     /// </summary>
     public TimeSpan RecoveryTimeout { get; set; } = TimeSpan.FromSeconds(20);
 
-    /// <summary>Number of records of the wake-up registry; grains are spread over them by a hash of their id.</summary>
+    /// <summary>Number of records of the wake-up registry. Grains are spread over them by a hash of their id.</summary>
     public int RegistryShards { get; set; } = 16;
 
     /// <summary>Period of the registry sweep that wakes registered grains and removes finished ones.</summary>

@@ -16,7 +16,7 @@ public static class ImmortalSiloBuilderExtensions
     /// </summary>
     /// <remarks>
     /// Call it before adding other outgoing grain call filters: calls that immortal grains make do not pass
-    /// through filters added after it. Options are validated at silo start; an error names the invalid option.
+    /// through filters added after it. Options are validated at silo start. An error names the invalid option.
     /// </remarks>
     /// <param name="builder">The silo builder.</param>
     /// <param name="configure">Sets the options, for example the name of the checkpoint store.</param>

@@ -18,10 +18,10 @@ internal sealed class ActiveRoot
     /// <summary>Whether the root runs without the grain's lock, because the grain or the method interleaves.</summary>
     public bool Interleaves { get; set; }
 
-    /// <summary>Whether a stored checkpoint holds this root, so that its delivery may be acknowledged.</summary>
+    /// <summary>Whether a stored checkpoint contains this root, so that its delivery may be acknowledged.</summary>
     public bool Durable { get; set; }
 
-    /// <summary>Whether the wake-up registry holds this grain for this root.</summary>
+    /// <summary>Whether the wake-up registry contains this grain for this root.</summary>
     public bool Registered { get; set; }
 
     /// <summary>Whether the root's end was handled: its lock released and its outcome committed.</summary>
@@ -30,10 +30,10 @@ internal sealed class ActiveRoot
     /// <summary>Whether a delivery waits to return the root's result in its reply, which makes a push unnecessary.</summary>
     public bool ReplyPending { get; set; }
 
-    /// <summary>Completes with the root's outcome once that outcome is stored; external callers await it.</summary>
+    /// <summary>Completes with the root's outcome once that outcome is stored. External callers await it.</summary>
     public TaskCompletionSource<Calls.CallOutcome> Completion { get; } =
         new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Completes when a stored checkpoint holds the root; deliveries await it.</summary>
+    /// <summary>Completes when a stored checkpoint contains the root. Deliveries await it.</summary>
     public TaskCompletionSource DurableSignal { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

@@ -28,7 +28,7 @@ internal sealed class RootRecord
     [Id(5)]
     public string? RequestId { get; set; }
 
-    /// <summary>The request, serialized; run again after recovery when the root had not started.</summary>
+    /// <summary>The request, serialized. Run again after recovery when the root had not started.</summary>
     [Id(6)]
     public byte[] Request { get; set; } = [];
 
