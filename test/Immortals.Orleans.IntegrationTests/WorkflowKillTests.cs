@@ -53,6 +53,24 @@ public sealed class WorkflowKillTests(AzuriteFixture azurite) : IClassFixture<Az
         await Observe(started);
     }
 
+    [Fact]
+    public async Task Workflow_finishes_alone_without_new_silo()
+    {
+        var run = NewRun();
+        TestGates.Arm(run.GateKey, 5);
+        var started = run.Start(Steps);
+        await TestGates.WaitReachedAsync(run.GateKey, 5);
+
+        // Nothing calls the workflow after the kill and no silo replaces the dead one: the wake-up registry sweep
+        // of a surviving silo resumes it.
+        await _cluster.KillSiloOfAsync(run.Workflow, () => TestGates.ReleaseAll(run.GateKey));
+
+        Assert.Equal(ExpectedSum.ToString(), await run.WaitForReportAsync());
+        Assert.Equal(2, _cluster.Cluster.GetActiveSilos().Count());
+        Assert.Equal(Steps, await run.Counter.GetCount());
+        await Observe(started);
+    }
+
     [Theory]
     [InlineData(3)]
     [InlineData(7)]

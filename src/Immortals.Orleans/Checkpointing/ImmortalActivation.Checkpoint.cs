@@ -55,6 +55,7 @@ internal sealed partial class ImmortalActivation
                 var actions = _afterWrite.ToArray();
                 _afterWrite.Clear();
                 var captured = Capture();
+                await RegisterExternalRootsAsync(captured.Roots);
                 if (!await WriteAsync(captured.Record, _stopping.Token))
                 {
                     return;
@@ -216,6 +217,26 @@ internal sealed partial class ImmortalActivation
         return failing;
     }
 
+    /// <summary>
+    /// Writes the grain's wake-up registry entry before the first checkpoint that stores a root started by a client
+    /// or an ordinary grain. Writing it first leaves no moment in which such a root is stored but the grain is not
+    /// registered, so a silo failure right after the checkpoint cannot strand the root.
+    /// </summary>
+    private async Task RegisterExternalRootsAsync(IReadOnlyList<ActiveRoot> roots)
+    {
+        var unregistered = roots.Where(root => root.Record.Origin == RootOrigin.External && !root.Registered).ToList();
+        if (unregistered.Count == 0)
+        {
+            return;
+        }
+
+        await _runtime.Registry.RegisterAsync(GrainId, () => _closed);
+        foreach (var root in unregistered)
+        {
+            root.Registered = true;
+        }
+    }
+
     /// <summary>Applies a successful write: roots become durable, results are acknowledged, and completed calls no frame refers to leave the cache.</summary>
     private void Commit(CapturedCheckpoint captured)
     {
@@ -225,11 +246,6 @@ internal sealed partial class ImmortalActivation
         {
             root.Durable = true;
             root.DurableSignal.TrySetResult();
-            if (root.Record.Origin == RootOrigin.External && !root.Registered)
-            {
-                root.Registered = true;
-                _ = _runtime.Registry.RegisterAsync(GrainId);
-            }
         }
 
         foreach (var call in captured.ReceivedCalls)

@@ -308,7 +308,7 @@ internal sealed partial class ImmortalActivation
                 root.Registered = true;
             }
 
-            _ = _runtime.Registry.RegisterAsync(GrainId);
+            _ = _runtime.Registry.RegisterAsync(GrainId, () => _closed);
         }
     }
 }

@@ -138,7 +138,11 @@ internal sealed partial class ImmortalActivation
         UpdateKeepAlive();
     }
 
-    /// <summary>Returns whether a stored checkpoint contains roots started by clients or ordinary grains.</summary>
+    /// <summary>
+    /// Returns whether the grain has roots started by clients or ordinary grains, stored or about to be stored. The
+    /// registry sweep keeps the grain's entry while this is true, because the entry is written before the checkpoint
+    /// that stores such a root.
+    /// </summary>
     public bool HasExternalWork()
     {
         if (!_closed)
@@ -146,7 +150,7 @@ internal sealed partial class ImmortalActivation
             ResendAll(force: true);
         }
 
-        return _roots.Values.Any(root => root.Record.Origin == RootOrigin.External && root.Durable);
+        return _roots.Values.Any(root => root.Record.Origin == RootOrigin.External);
     }
 
     private DeliveryReply CompletedOrAccepted((GrainId, Guid, long) key)

@@ -5,9 +5,9 @@ namespace Immortals.Orleans.Checkpointing;
 /// each with the stamp of its last registration.
 /// </summary>
 /// <remarks>
-/// A grain writes a fresh stamp after every stored checkpoint that holds a new such method. The sweeper removes an
-/// entry only with the shard's ETag read before it asked the grain, so a registration that races the sweep changes
-/// the ETag and survives.
+/// A grain writes a fresh stamp before the first checkpoint that stores a new such method. The sweeper removes an
+/// entry only when the grain has no such method, in memory or stored, and only with the shard's ETag read before it
+/// asked the grain. A registration that races the sweep changes the ETag and survives.
 /// </remarks>
 [GenerateSerializer]
 internal sealed class RegistryShard

@@ -17,14 +17,17 @@ namespace Immortals.Orleans.Checkpointing;
 internal sealed class WakeRegistry(ImmortalRuntime runtime)
 {
     private const string StateName = "immortal-registry";
-    private const int MaxAttempts = 20;
+    private const int MaxAttempts = 50;
 
-    /// <summary>Writes a fresh stamp for a grain, retrying conflicts and storage failures.</summary>
-    public async Task RegisterAsync(GrainId grainId)
+    /// <summary>
+    /// Writes a fresh stamp for a grain, retrying conflicts and storage failures until it succeeds, the attempts run
+    /// out or <paramref name="abandon"/> returns <see langword="true"/>.
+    /// </summary>
+    public async Task RegisterAsync(GrainId grainId, Func<bool> abandon)
     {
         var shard = ShardOf(grainId);
         var delay = runtime.Options.StorageRetryDelay;
-        for (var attempt = 1; attempt <= MaxAttempts; attempt++)
+        for (var attempt = 1; attempt <= MaxAttempts && !abandon(); attempt++)
         {
             try
             {
@@ -33,6 +36,12 @@ internal sealed class WakeRegistry(ImmortalRuntime runtime)
                 state.State.Grains[grainId] = Guid.NewGuid();
                 await runtime.Storage.WriteStateAsync(StateName, ShardId(shard), state);
                 return;
+            }
+            catch (InconsistentStateException)
+            {
+                // Another grain of the shard registered meanwhile. Read the shard again after a short random pause.
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 50)), runtime.TimeProvider);
+                continue;
             }
             catch (Exception exception)
             {

@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
+using Immortals.Orleans.Checkpointing;
 using Immortals.Orleans.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -35,12 +36,14 @@ public sealed class ImmortalCluster : IAsyncDisposable
     /// <param name="responseTimeout">Orleans response timeout of silo-to-silo calls; 60 seconds when not set.</param>
     /// <param name="tableName">Checkpoint table; a new unique table when not set.</param>
     /// <param name="serviceId">Orleans service id; clusters that share it and the table share checkpoints.</param>
+    /// <param name="clientResponseTimeout">Response timeout of the cluster client; two minutes when not set.</param>
     public static async Task<ImmortalCluster> StartAsync(
         string connectionString,
         short silos,
         TimeSpan? responseTimeout = null,
         string? tableName = null,
-        string? serviceId = null)
+        string? serviceId = null,
+        TimeSpan? clientResponseTimeout = null)
     {
         tableName ??= $"t{Guid.NewGuid():N}";
         var containerName = $"c{Guid.NewGuid():N}";
@@ -92,7 +95,7 @@ public sealed class ImmortalCluster : IAsyncDisposable
             });
         });
         builder.ConfigureClient(client => client.Configure<ClientMessagingOptions>(
-            options => options.ResponseTimeout = TimeSpan.FromMinutes(2)));
+            options => options.ResponseTimeout = clientResponseTimeout ?? TimeSpan.FromMinutes(2)));
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return new ImmortalCluster(cluster, tableName);
@@ -111,23 +114,38 @@ public sealed class ImmortalCluster : IAsyncDisposable
 
     /// <summary>Kills the silo where a grain is active and returns it.</summary>
     /// <param name="grain">The grain whose silo dies.</param>
-    /// <param name="onStopping">Runs once the silo has begun to stop, for example to release gates that requests
-    /// on the dying silo wait for; a killed silo's host does not finish stopping while such requests run.</param>
+    /// <param name="onStopping">Runs once the silo has begun to stop and the grain's immortal activation has closed,
+    /// for example to release gates that requests on the dying silo wait for. A killed silo's host does not finish
+    /// stopping while such requests run.</param>
     public async Task<InProcessSiloHandle> KillSiloOfAsync(IAddressable grain, Action? onStopping = null)
     {
         var silo = SiloOf(grain) ?? throw new InvalidOperationException($"Grain {grain.GetGrainId()} is not active.");
-        await KillAsync(silo, onStopping);
+        Cluster.TryGetGrainContext(grain.GetGrainId(), out var context);
+        var activation = context?.GetComponent<ImmortalActivation>();
+        await KillAsync(silo, async () =>
+        {
+            while (activation is { IsClosed: false })
+            {
+                await Task.Delay(10);
+            }
+
+            onStopping?.Invoke();
+        });
         return silo;
     }
 
     /// <summary>Kills a silo, running <paramref name="onStopping"/> once it has begun to stop.</summary>
-    public async Task KillAsync(InProcessSiloHandle silo, Action? onStopping = null)
+    public async Task KillAsync(InProcessSiloHandle silo, Func<Task>? onStopping = null)
     {
         var stopping = silo.ServiceProvider.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
         var kill = Cluster.KillSiloAsync(silo);
         await Task.Delay(Timeout.Infinite, stopping).ContinueWith(_ => { }, TaskScheduler.Default)
             .WaitAsync(TimeSpan.FromSeconds(30));
-        onStopping?.Invoke();
+        if (onStopping is not null)
+        {
+            await onStopping().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+
         await kill.WaitAsync(TimeSpan.FromSeconds(60));
     }
 
