@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Immortals.Orleans.IntegrationTests.Cluster;
 using Immortals.Orleans.IntegrationTests.Grains;
 using Immortals.Orleans.Testing;
@@ -68,6 +69,36 @@ public sealed class WorkflowKillTests(AzuriteFixture azurite) : IClassFixture<Az
         Assert.Equal(ExpectedSum.ToString(), await run.WaitForReportAsync());
         Assert.Equal(2, _cluster.Cluster.GetActiveSilos().Count());
         Assert.Equal(Steps, await run.Counter.GetCount());
+        await Observe(started);
+    }
+
+    [Fact]
+    public async Task Kill_and_recovery_are_measured()
+    {
+        var measured = new System.Collections.Concurrent.ConcurrentDictionary<string, long>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, meterListener) =>
+        {
+            if (instrument.Meter.Name == "Immortals.Orleans")
+            {
+                meterListener.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) =>
+            measured.AddOrUpdate(instrument.Name, value, (_, total) => total + value));
+        listener.Start();
+        var run = NewRun();
+        TestGates.Arm(run.GateKey, 2);
+        var started = run.Start(3);
+        await TestGates.WaitReachedAsync(run.GateKey, 2);
+
+        await _cluster.KillSiloOfAsync(run.Workflow, () => TestGates.ReleaseAll(run.GateKey));
+        Assert.Equal("6", await run.WaitForReportAsync());
+
+        Assert.True(measured.GetValueOrDefault("immortals.checkpoints.written") > 0);
+        Assert.True(measured.GetValueOrDefault("immortals.checkpoints.bytes") > 0);
+        Assert.True(measured.GetValueOrDefault("immortals.restores") > 0);
+        Assert.True(measured.GetValueOrDefault("immortals.resends") > 0);
         await Observe(started);
     }
 

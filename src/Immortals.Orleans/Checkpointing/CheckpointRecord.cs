@@ -60,6 +60,8 @@ internal sealed class CheckpointRecord
     [Id(9)]
     public List<RootRecord> Roots { get; set; } = [];
 
+    // NOTE: the outbox, the queued roots and the retained request results have no cap and are rewritten by every
+    // write of the record.
     [Id(10)]
     public List<OutboxEntry> Outbox { get; set; } = [];
 

@@ -120,6 +120,7 @@ internal sealed partial class ImmortalActivation
 
     private CapturedCheckpoint CaptureOnce()
     {
+        // NOTE: a grain field that cannot be serialized fails every capture, so the grain's outputs stay held.
         var (names, values) = GrainFieldStore.Read(Grain);
         var fields = _runtime.Serializer.SerializeToArray(values);
         var record = new CheckpointRecord

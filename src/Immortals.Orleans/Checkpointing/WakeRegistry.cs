@@ -83,6 +83,7 @@ internal sealed class WakeRegistry(ImmortalRuntime runtime)
             return 0;
         }
 
+        // NOTE: all grains of a shard are woken at once, without pacing.
         var wakes = registry.Grains.Keys.Select(async grainId =>
         {
             try

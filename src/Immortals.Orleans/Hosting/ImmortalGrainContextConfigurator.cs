@@ -18,6 +18,8 @@ internal sealed class ImmortalGrainContextConfigurator(ImmortalRuntime runtime) 
             return false;
         }
 
+        // NOTE: [StatelessWorker] immortal grains are not rejected, although their activations would fence each
+        // other.
         configurator = new Configurator(runtime, grainClass);
         return true;
     }

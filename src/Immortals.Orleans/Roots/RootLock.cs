@@ -4,6 +4,8 @@ namespace Immortals.Orleans.Roots;
 /// First-in first-out lock that runs the roots of a non-reentrant immortal grain one at a time. All its methods run
 /// on the activation's scheduler, so it needs no thread synchronization.
 /// </summary>
+// NOTE: roots of non-reentrant grains that call each other in a cycle wait here forever, because no deadlock
+// detection or call deadline exists.
 internal sealed class RootLock
 {
     private readonly Queue<(long RootId, TaskCompletionSource Waiter)> _waiting = new();

@@ -5,10 +5,11 @@ internal static class Eventually
 {
     public static async Task<T> GetAsync<T>(Func<Task<T>> read, Func<T, bool> done, TimeSpan? timeout = null)
     {
-        var limit = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        var limit = timeout ?? TimeSpan.FromSeconds(60);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         T value = default!;
         Exception? last = null;
-        while (DateTime.UtcNow < limit)
+        while (watch.Elapsed < limit)
         {
             try
             {
