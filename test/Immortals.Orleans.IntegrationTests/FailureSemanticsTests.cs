@@ -49,6 +49,19 @@ public sealed class FailureSemanticsTests(AzuriteFixture azurite) : IClassFixtur
     }
 
     [Fact]
+    public async Task Unserializable_local_fails_its_root()
+    {
+        var run = new WorkflowRun(_cluster.Client);
+
+        var error = await Assert.ThrowsAsync<ImmortalCheckpointException>(
+            () => run.Workflow.HoldUnserializable(run.CounterKey));
+
+        Assert.Contains("holder", error.Message, StringComparison.Ordinal);
+        Assert.Contains(nameof(UnserializableHolder), error.Message, StringComparison.Ordinal);
+        Assert.Equal(3, await run.Workflow.Run(run.CounterKey, 2, run.GateKey, run.SinkKey));
+    }
+
+    [Fact]
     public async Task Callee_exception_is_caught_once()
     {
         var run = new WorkflowRun(_cluster.Client);

@@ -31,5 +31,11 @@ internal sealed class PendingCall
     /// <summary>Whether a send of this call is in progress.</summary>
     public bool Sending { get; set; }
 
+    /// <summary>The root that made the call, when known (unknown for calls of rebuilt frames).</summary>
+    public Roots.ActiveRoot? Root { get; init; }
+
+    /// <summary>Whether the call was dropped before any checkpoint stored it, so it is never sent.</summary>
+    public bool Cancelled { get; set; }
+
     public bool HasResult => State is CallState.Received or CallState.Durable;
 }

@@ -16,6 +16,16 @@ internal sealed partial class ImmortalActivation
     public async Task InterceptAsync(IOutgoingGrainCallContext context)
     {
         ThrowIfClosed();
+        var root = CurrentRootOwner.Value?.Root;
+        if (root is { Failed: true })
+        {
+            throw new ImmortalCheckpointException(
+                GrainKey,
+                root.Record.MethodName,
+                $"{root.Record.MethodName} on immortal grain {GrainKey} failed because it could not be checkpointed; "
+                + "it makes no more calls.");
+        }
+
         var record = new CallRecord
         {
             Sequence = _nextSequence++,
@@ -25,7 +35,7 @@ internal sealed partial class ImmortalActivation
             Request = _runtime.Serializer.SerializeToArray<IInvokable>(context.Request),
             MethodName = context.InterfaceName + "." + context.MethodName,
         };
-        var call = new PendingCall(record, LeafCompletion.Create(typeof(object)), CallState.Held);
+        var call = new PendingCall(record, LeafCompletion.Create(typeof(object)), CallState.Held) { Root = root };
         _calls.Add(call);
         if (_startingRoot is not null)
         {
@@ -48,7 +58,7 @@ internal sealed partial class ImmortalActivation
 
     private void Send(PendingCall call)
     {
-        if (call.HasResult || _closed)
+        if (call.HasResult || call.Cancelled || _closed)
         {
             return;
         }

@@ -233,7 +233,7 @@ internal sealed partial class ImmortalActivation
         }
 
         var previous = CurrentRootOwner.Value;
-        CurrentRootOwner.Value = this;
+        CurrentRootOwner.Value = new RootScope(this, null);
         try
         {
             return await _runtime.Engine.RebuildAsync(record.Frames, new FrameRebuildRequest

@@ -236,7 +236,7 @@ internal sealed partial class ImmortalActivation
             request.SetTarget(Context);
             root.Record.Started = true;
             var previous = CurrentRootOwner.Value;
-            CurrentRootOwner.Value = this;
+            CurrentRootOwner.Value = new RootScope(this, root);
             _startingRoot = root;
             _lastCallOfStartingRoot = 0;
             try
@@ -362,6 +362,7 @@ internal sealed partial class ImmortalActivation
     {
         _logger.CaptureFailed(GrainKey, root.RootId, root.Record.MethodName, exception);
         root.Finished = true;
+        root.Failed = true;
         if (!root.Interleaves)
         {
             _lock.Release(root.RootId);
@@ -373,6 +374,14 @@ internal sealed partial class ImmortalActivation
             $"{root.Record.MethodName} on immortal grain {GrainKey} cannot be checkpointed: {exception.Message}",
             exception);
         CompleteRoot(root, new CallOutcome { Exception = error });
+
+        // Calls the failed root recorded but that no checkpoint stored yet never leave.
+        foreach (var call in _calls.All.Where(call => call.Root == root && call.State == CallState.Held).ToList())
+        {
+            _calls.Remove(call.Sequence);
+            call.Cancelled = true;
+            call.Leaf.Complete(new CallOutcome { Exception = error });
+        }
     }
 
     private void RemoveRoot(ActiveRoot root)

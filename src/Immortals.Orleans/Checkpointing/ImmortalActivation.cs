@@ -22,7 +22,7 @@ internal sealed partial class ImmortalActivation
 
     // Set while a root's grain code runs (and inherited by its awaits), so that the outgoing filter intercepts only
     // calls made by grain methods, not calls of activation hooks, timers or the plugin itself.
-    private static readonly AsyncLocal<ImmortalActivation?> CurrentRootOwner = new();
+    private static readonly AsyncLocal<RootScope?> CurrentRootOwner = new();
 
     // Set while the plugin itself sends a call to an ordinary grain, which the filter must let through.
     private static readonly AsyncLocal<bool> PluginSend = new();
@@ -70,7 +70,7 @@ internal sealed partial class ImmortalActivation
     public bool IsClosed => _closed;
 
     /// <summary>The activation whose grain method is running on the current flow, or <see langword="null"/>.</summary>
-    public static ImmortalActivation? CurrentRoot => CurrentRootOwner.Value;
+    public static ImmortalActivation? CurrentRoot => CurrentRootOwner.Value?.Activation;
 
     /// <summary>Whether the current flow is a send of the plugin itself.</summary>
     public static bool IsPluginSend => PluginSend.Value;

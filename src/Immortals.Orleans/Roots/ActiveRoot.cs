@@ -27,6 +27,9 @@ internal sealed class ActiveRoot
     /// <summary>Whether the root's end was handled: its lock released and its outcome committed.</summary>
     public bool Finished { get; set; }
 
+    /// <summary>Whether the root failed because its frames could not be captured.</summary>
+    public bool Failed { get; set; }
+
     /// <summary>Whether a delivery waits to return the root's result in its reply, which makes a push unnecessary.</summary>
     public bool ReplyPending { get; set; }
 

@@ -24,6 +24,9 @@ public interface IWorkflowGrain : IGrainWithStringKey
     /// </summary>
     Task<int> AppendThroughLocal(string counterKey, string gateKey, string sinkKey);
 
+    /// <summary>Keeps a local of a type Orleans cannot serialize across a call.</summary>
+    Task<int> HoldUnserializable(string counterKey);
+
     /// <summary>Returns how often <see cref="CatchFailure"/> caught; changes nothing.</summary>
     Task<int> GetCaught();
 

@@ -69,6 +69,13 @@ public sealed class WorkflowGrain : Grain, IWorkflowGrain, IImmortalGrain
         return _items.Count;
     }
 
+    public async Task<int> HoldUnserializable(string counterKey)
+    {
+        var holder = new UnserializableHolder { Value = 7 };
+        var count = await GrainFactory.GetGrain<ICounterGrain>(counterKey).Add(1);
+        return holder.Value + count;
+    }
+
     public Task<int> GetCaught() => Task.FromResult(_caught);
 
     public Task<int> CallSlow(string counterKey, int naps, int napMilliseconds) =>
