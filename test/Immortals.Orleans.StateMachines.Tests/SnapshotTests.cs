@@ -56,6 +56,24 @@ public sealed class SnapshotTests(EngineFixture fixture) : IClassFixture<EngineF
         Assert.Contains("not a frame snapshot", header.Message);
     }
 
+    [Theory]
+    [InlineData("Release")]
+    [InlineData("Debug")]
+    public void Same_snapshot_rebuilds_twice(string build)
+    {
+        var straight = fixture.Driver.RunStraight(build, "nested");
+        var checkpoint = fixture.Driver.RunAndCapture(build, "nested", 2)!;
+
+        var first = fixture.Driver.Rebuild(checkpoint);
+        var second = fixture.Driver.Rebuild(checkpoint);
+        var firstCompletions = ScenarioDriver.Drive(first, int.MaxValue);
+        var secondCompletions = ScenarioDriver.Drive(second, int.MaxValue);
+
+        Assert.Equal(straight.Describe(), first.Outcome(checkpoint.Journal, firstCompletions).Describe());
+        Assert.Equal(straight.Describe(), second.Outcome(checkpoint.Journal, secondCompletions).Describe());
+        Assert.NotSame(first.Roots[0], second.Roots[0]);
+    }
+
     [Fact]
     public void Leaf_of_wrong_type_is_rejected()
     {
