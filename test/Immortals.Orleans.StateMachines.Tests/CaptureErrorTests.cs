@@ -7,8 +7,6 @@ public sealed class CaptureErrorTests(EngineFixture fixture) : IClassFixture<Eng
 {
     private const string WorkflowsType = "Immortals.Orleans.StateMachines.Workflows.Workflows";
 
-    public static TheoryData<string> Builds() => new(WorkflowBuilds.Names);
-
     [Theory]
     [MemberData(nameof(Builds))]
     public void Unserializable_local_is_named(string build)
@@ -68,6 +66,66 @@ public sealed class CaptureErrorTests(EngineFixture fixture) : IClassFixture<Eng
         Assert.Equal(FrameCaptureFailure.UnsupportedAwaiter, error.Failure);
         Assert.Equal(WorkflowsType + ".CustomAwaiterAsync", error.MethodName);
         Assert.Equal("Immortals.Orleans.StateMachines.Workflows.NeverAwaitable+Awaiter", error.LocalType);
+    }
+
+    [Theory]
+    [MemberData(nameof(Builds))]
+    public void Task_when_all_is_rejected(string build)
+    {
+        var world = ScenarioDriver.World.Start(WorkflowBuilds.Load(build), "when-all");
+        ScenarioDriver.Drive(world, 1);
+
+        var error = Assert.Throws<FrameCaptureException>(() => fixture.Driver.Capture(world));
+        Assert.Equal(FrameCaptureFailure.UnsupportedAwaiter, error.Failure);
+        Assert.Equal(WorkflowsType + ".WhenAllAsync", error.MethodName);
+        Assert.Contains("WhenAll", error.LocalType);
+        Assert.Contains("WhenAll", error.Message);
+    }
+
+    [Theory]
+    [MemberData(nameof(Builds))]
+    public void Await_foreach_is_rejected(string build)
+    {
+        var world = ScenarioDriver.World.Start(WorkflowBuilds.Load(build), "await-foreach");
+        ScenarioDriver.Drive(world, 1);
+
+        var error = Assert.Throws<FrameCaptureException>(() => fixture.Driver.Capture(world));
+        Assert.Equal(WorkflowsType + ".AwaitForeachAsync", error.MethodName);
+        Assert.Contains("ItemsAsync", error.LocalType);
+        Assert.Contains("AwaitForeachAsync", error.Message);
+    }
+
+    [Fact]
+    public void Running_inner_frame_is_rejected()
+    {
+        var scheduler = new ManualTaskScheduler(new Journal());
+        var gate = new TaskCompletionSource<int>();
+        Task? root = null;
+        FrameCaptureException? error = null;
+
+        async Task<int> InnerAsync()
+        {
+            await gate.Task;
+            error = Assert.Throws<FrameCaptureException>(
+                () => fixture.Driver.Engine.Capture(new FrameCaptureRequest().AddRoot(1, root!)));
+            return 1;
+        }
+
+        async Task<int> OuterAsync()
+        {
+            var inner = await InnerAsync();
+            return inner + 1;
+        }
+
+        scheduler.Start(() => root = OuterAsync());
+        scheduler.RunUntilIdle();
+        gate.SetResult(0);
+        scheduler.RunUntilIdle();
+
+        Assert.NotNull(error);
+        Assert.Equal(FrameCaptureFailure.NotSuspended, error.Failure);
+        Assert.Contains("InnerAsync", error.MethodName);
+        Assert.Contains("running", error.Message);
     }
 
     [Fact]
@@ -134,4 +192,6 @@ public sealed class CaptureErrorTests(EngineFixture fixture) : IClassFixture<Eng
         Assert.Equal(FrameCaptureFailure.NotSuspended, error.Failure);
         Assert.Contains("running", error.Message);
     }
+
+    public static TheoryData<string> Builds() => new(WorkflowBuilds.Names);
 }

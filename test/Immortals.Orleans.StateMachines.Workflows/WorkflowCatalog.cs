@@ -22,6 +22,14 @@ public sealed class WorkflowCatalog : IWorkflowCatalog
         ["values"] = w => [w.ValuesAsync()],
         ["two-chains"] = w => [w.LoopAsync(3), w.NestedAsync(2)],
         ["finished-locals"] = w => [w.FinishedLocalsAsync()],
+        ["switch-expression"] = w => [w.SwitchExpressionAsync()],
+        ["conditionals"] = w => [w.ConditionalsAsync()],
+        ["tuples"] = w => [w.TuplesAsync()],
+        ["checked"] = w => [w.CheckedAsync()],
+        ["using-declarations"] = w => [w.UsingDeclarationsAsync()],
+        ["mutable-struct"] = w => [w.MutableStructAsync()],
+        ["static-local-constraints"] = w => [w.StaticLocalAndConstraintsAsync()],
+        ["override"] = w => [w.OverrideAsync()],
     };
 
     private static readonly Dictionary<string, Func<Workflows, IReadOnlyList<Task>>> Rejected = new()
@@ -30,6 +38,8 @@ public sealed class WorkflowCatalog : IWorkflowCatalog
         ["yield"] = w => [w.YieldAsync()],
         ["delay"] = w => [w.DelayAsync()],
         ["custom-awaiter"] = w => [w.CustomAwaiterAsync()],
+        ["when-all"] = w => [w.WhenAllAsync()],
+        ["await-foreach"] = w => [w.AwaitForeachAsync()],
     };
 
     /// <inheritdoc />

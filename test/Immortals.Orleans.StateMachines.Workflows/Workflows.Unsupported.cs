@@ -35,6 +35,34 @@ public sealed partial class Workflows
         return before;
     }
 
+    /// <summary>Awaits Task.WhenAll over two pending calls after a first call.</summary>
+    public async Task<int> WhenAllAsync()
+    {
+        var before = await Calls.Call<int>("inc", 1);
+        var both = await Task.WhenAll(Calls.Call<int>("inc", before), Calls.Call<int>("square", before));
+        return both[0] + both[1];
+    }
+
+    /// <summary>Enumerates an async iterator whose items come from calls.</summary>
+    public async Task<int> AwaitForeachAsync()
+    {
+        var total = 0;
+        await foreach (var item in ItemsAsync(3))
+        {
+            total += item;
+        }
+
+        return total;
+    }
+
     /// <summary>Cancels the delays that <see cref="DelayAsync"/> leaves behind.</summary>
     public static CancellationTokenSource DelayCancellation { get; } = new();
+
+    private async IAsyncEnumerable<int> ItemsAsync(int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            yield return await Calls.Call<int>("inc", i);
+        }
+    }
 }

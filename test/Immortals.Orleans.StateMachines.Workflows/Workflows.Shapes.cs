@@ -1,0 +1,150 @@
+using Immortals.Orleans.StateMachines.Harness;
+
+namespace Immortals.Orleans.StateMachines.Workflows;
+
+/// <summary>
+/// Scenarios with the expression and statement forms in which the compiler spills values or adds states: switch
+/// expressions, conditionals, tuples, checked arithmetic, nested finally blocks, using declarations, structs,
+/// static local functions, constrained generics and overridden async methods.
+/// </summary>
+public sealed partial class Workflows
+{
+    /// <summary>Awaits inside the arms of switch expressions, one of them in the middle of a concatenation.</summary>
+    public async Task<string> SwitchExpressionAsync()
+    {
+        var results = new List<string>();
+        for (var kind = 0; kind < 3; kind++)
+        {
+            var label = kind switch
+            {
+                0 => "zero",
+                1 => await Calls.Call<string>("text", kind),
+                _ => "many " + await Calls.Call<int>("inc", kind),
+            };
+            var framed = "[" + kind switch
+            {
+                0 => await Calls.Call<int>("square", 4),
+                _ => kind + await Calls.Call<int>("add", kind, 10),
+            } + "]";
+            results.Add(label + framed);
+        }
+
+        return string.Join(" ", results);
+    }
+
+    /// <summary>Awaits in both branches of conditional operators, after <c>??</c> and after <c>&amp;&amp;</c>.</summary>
+    public async Task<string> ConditionalsAsync()
+    {
+        var flag = await Calls.Call<int>("inc", 0) == 1;
+        var picked = flag ? await Calls.Call<int>("square", 5) : await Calls.Call<int>("inc", 5);
+        var other = !flag ? await Calls.Call<int>("square", 6) : 100 + await Calls.Call<int>("inc", 6);
+        string? missing = null;
+        var fallback = missing ?? await Calls.Call<string>("text", "fallback");
+        var both = flag && await Calls.Call<int>("inc", picked) > 25;
+        return $"{flag} {picked} {other} {fallback} {both}";
+    }
+
+    /// <summary>Tuples built from awaits, deconstructed, and a tuple wider than seven elements.</summary>
+    public async Task<string> TuplesAsync()
+    {
+        var (first, second) = (await Calls.Call<int>("inc", 1), await Calls.Call<string>("text", 2));
+        var named = (Count: first, Label: second);
+        var wide = (1, 2, 3, 4, 5, 6, 7, 8, "nine");
+        named.Count += await Calls.Call<int>("square", named.Count);
+        wide.Item8 = await Calls.Call<int>("inc", wide.Item8);
+        (first, named.Label) = (named.Count, await Calls.Call<string>("text", named.Label));
+        return $"{first} {second} {named} {wide}";
+    }
+
+    /// <summary>Checked arithmetic with values spilled around awaits, one that overflows after the await.</summary>
+    public async Task<string> CheckedAsync()
+    {
+        var near = int.MaxValue - 10;
+        var safe = checked(near + await Calls.Call<int>("inc", 3));
+        var outcome = "safe " + safe;
+        try
+        {
+            var overflow = checked(safe + await Calls.Call<int>("inc", 100));
+            outcome += " unexpected " + overflow;
+        }
+        catch (OverflowException)
+        {
+            outcome += " overflow";
+        }
+
+        var product = checked((long)near * await Calls.Call<int>("square", 3));
+        return outcome + " " + product;
+    }
+
+    /// <summary>Using declarations that span awaits, and span and ref locals used between awaits.</summary>
+    public async Task<string> UsingDeclarationsAsync()
+    {
+        using var first = new Resource("first");
+        var numbers = new[] { 1, 2, 3 };
+        var raised = await Calls.Call<int>("inc", numbers.Length);
+        using var second = new Resource("second");
+        {
+            Span<int> span = numbers;
+            span[0] = raised;
+            ref var last = ref numbers[^1];
+            last *= 10;
+        }
+
+        var squared = await Calls.Call<int>("square", numbers[0]);
+        Journal.Add($"using {first.Name} {second.Name} {first.IsDisposed}");
+        return $"{string.Join(",", numbers)} {squared}";
+    }
+
+    /// <summary>A mutable struct changed between awaits, passed by value and holding its own async method.</summary>
+    public async Task<string> MutableStructAsync()
+    {
+        var counter = new Counter();
+        counter.Add(await Calls.Call<int>("inc", 1));
+        var copy = counter;
+        counter.Add(await Calls.Call<int>("square", counter.Total));
+        var fromCopy = await copy.AddLaterAsync(this, 7);
+        counter.Total += await Calls.Call<int>("inc", counter.Count);
+        return $"{counter.Total}/{counter.Count} {copy.Total}/{copy.Count} {fromCopy}";
+    }
+
+    /// <summary>A static async local function and a generic method with constraints.</summary>
+    public async Task<string> StaticLocalAndConstraintsAsync()
+    {
+        static async Task<int> TwiceAsync(Workflows owner, int value)
+        {
+            var raised = await owner.Calls.Call<int>("inc", value);
+            return raised * 2;
+        }
+
+        var twice = await TwiceAsync(this, 20);
+        var larger = await LargerAsync(twice, 40);
+        var list = await FreshAsync<List<int>>(twice);
+        return $"{twice} {larger} {string.Join(",", list)}";
+    }
+
+    /// <summary>An override that awaits the base implementation of an async virtual method.</summary>
+    public async Task<string> OverrideAsync()
+    {
+        var shape = new ShapeDerived { Scale = 3, Offset = 1000 };
+        var derived = await shape.ComputeAsync(this, 4);
+        ShapeBase plain = new() { Scale = 2 };
+        var basic = await plain.ComputeAsync(this, derived);
+        return $"{derived} {basic}";
+    }
+
+    private async Task<T> LargerAsync<T>(T left, T right)
+        where T : struct, IComparable<T>
+    {
+        var echoed = await Calls.Call<T>("echo", right);
+        return left.CompareTo(echoed) >= 0 ? left : echoed;
+    }
+
+    private async Task<T> FreshAsync<T>(int item)
+        where T : class, ICollection<int>, new()
+    {
+        var collection = new T();
+        collection.Add(await Calls.Call<int>("inc", item));
+        collection.Add(await Calls.Call<int>("square", collection.Count));
+        return collection;
+    }
+}
