@@ -9,6 +9,9 @@ public sealed class SnapshotTests(EngineFixture fixture) : IClassFixture<EngineF
 {
     private const BindingFlags Fields = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic;
 
+    private static List<string> NotesOf(IWorkflowOwner owner) =>
+        (List<string>)owner.GetType().GetProperty("Notes")!.GetValue(owner)!;
+
     [Fact]
     public void Describe_lists_frames_states_and_locals()
     {
@@ -72,6 +75,30 @@ public sealed class SnapshotTests(EngineFixture fixture) : IClassFixture<EngineF
         Assert.Equal(straight.Describe(), first.Outcome(checkpoint.Journal, firstCompletions).Describe());
         Assert.Equal(straight.Describe(), second.Outcome(checkpoint.Journal, secondCompletions).Describe());
         Assert.NotSame(first.Roots[0], second.Roots[0]);
+    }
+
+    [Theory]
+    [InlineData("Release")]
+    [InlineData("Debug")]
+    public void Owner_field_stays_shared_with_owner(string build)
+    {
+        var straight = fixture.Driver.RunStraight(build, "owner-field");
+        Assert.EndsWith(" True", straight.Results[0]);
+
+        for (var step = 0; step < straight.Completions; step++)
+        {
+            var world = ScenarioDriver.World.Start(WorkflowBuilds.Load(build), "owner-field");
+            ScenarioDriver.Drive(world, step);
+            var frames = fixture.Driver.Capture(world);
+            var savedNotes = NotesOf(world.Owner).ToArray();
+            var checkpoint = new WorldCheckpoint(build, "owner-field", frames, world.Calls.Save(), world.Journal.Entries.ToArray());
+
+            // The owner's fields are restored before the rebuild, as the grain runtime restores them.
+            var rebuilt = fixture.Driver.Rebuild(checkpoint, owner => NotesOf(owner).AddRange(savedNotes));
+            var completions = ScenarioDriver.Drive(rebuilt, int.MaxValue);
+
+            Assert.Equal($"step {step}: {straight.Describe()}", $"step {step}: {rebuilt.Outcome(checkpoint.Journal, completions).Describe()}");
+        }
     }
 
     [Fact]

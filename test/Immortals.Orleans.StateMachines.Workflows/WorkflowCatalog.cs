@@ -26,10 +26,17 @@ public sealed class WorkflowCatalog : IWorkflowCatalog
         ["conditionals"] = w => [w.ConditionalsAsync()],
         ["tuples"] = w => [w.TuplesAsync()],
         ["checked"] = w => [w.CheckedAsync()],
+        ["nested-finally"] = w => [w.NestedFinallyAsync()],
         ["using-declarations"] = w => [w.UsingDeclarationsAsync()],
         ["mutable-struct"] = w => [w.MutableStructAsync()],
         ["static-local-constraints"] = w => [w.StaticLocalAndConstraintsAsync()],
         ["override"] = w => [w.OverrideAsync()],
+    };
+
+    // Scenarios whose rebuild needs the owner's fields restored first, as the grain runtime restores them.
+    private static readonly Dictionary<string, Func<Workflows, IReadOnlyList<Task>>> OwnerState = new()
+    {
+        ["owner-field"] = w => [w.OwnerFieldAsync()],
     };
 
     private static readonly Dictionary<string, Func<Workflows, IReadOnlyList<Task>>> Rejected = new()
@@ -52,7 +59,9 @@ public sealed class WorkflowCatalog : IWorkflowCatalog
     public IReadOnlyList<Task> Start(string scenario, IWorkflowOwner owner)
     {
         var workflows = (Workflows)owner;
-        if (Supported.TryGetValue(scenario, out var start) || Rejected.TryGetValue(scenario, out start))
+        if (Supported.TryGetValue(scenario, out var start)
+            || OwnerState.TryGetValue(scenario, out start)
+            || Rejected.TryGetValue(scenario, out start))
         {
             return start(workflows);
         }

@@ -9,6 +9,20 @@ namespace Immortals.Orleans.StateMachines.Workflows;
 /// </summary>
 public sealed partial class Workflows
 {
+    /// <summary>Notes kept in a field of the owner, as a grain keeps state in its fields.</summary>
+    public List<string> Notes { get; } = [];
+
+    /// <summary>Adds results of calls to a list that the owner holds, through the field and through a local.</summary>
+    public async Task<string> OwnerFieldAsync()
+    {
+        Notes.Add(await Calls.Call<string>("text", 1));
+        var notes = Notes;
+        var raised = await Calls.Call<int>("inc", notes.Count);
+        notes.Add("raised " + raised);
+        Notes.Add(await Calls.Call<string>("text", Notes.Count));
+        return $"{string.Join(",", Notes)} {ReferenceEquals(notes, Notes)}";
+    }
+
     /// <summary>Awaits inside the arms of switch expressions, one of them in the middle of a concatenation.</summary>
     public async Task<string> SwitchExpressionAsync()
     {
@@ -74,6 +88,39 @@ public sealed partial class Workflows
 
         var product = checked((long)near * await Calls.Call<int>("square", 3));
         return outcome + " " + product;
+    }
+
+    /// <summary>Nested try/finally blocks with awaits in every try and finally, and a return through them.</summary>
+    public async Task<string> NestedFinallyAsync()
+    {
+        var log = "start";
+        try
+        {
+            try
+            {
+                log += " a" + await Calls.Call<int>("inc", 1);
+            }
+            finally
+            {
+                await Calls.Send("note", "inner finally");
+                log += " b" + await Calls.Call<int>("square", 2);
+                Journal.Add("inner finally");
+            }
+
+            log += " c" + await Calls.Call<int>("inc", 3);
+            return log + " " + await Calls.Call<string>("text", "returned");
+        }
+        finally
+        {
+            try
+            {
+                Journal.Add("outer finally " + await Calls.Call<int>("inc", 4));
+            }
+            finally
+            {
+                Journal.Add("innermost finally " + await Calls.Call<int>("square", 5));
+            }
+        }
     }
 
     /// <summary>Using declarations that span awaits, and span and ref locals used between awaits.</summary>

@@ -25,6 +25,7 @@ internal sealed class FrameCapturer
     private readonly Dictionary<(TypeKind Kind, Type Type), int> _typeIndex = [];
     private readonly List<object?> _values = [];
     private readonly List<ValueOrigin> _valueOrigins = [];
+    private Dictionary<object, string>? _ownerFields;
 
     public FrameCapturer(FrameCaptureRequest request, Serializer serializer)
     {
@@ -275,6 +276,15 @@ internal sealed class FrameCapturer
             }
 
             return new SnapshotSlot(SlotKind.Closure, CaptureClosure(value, origin));
+        }
+
+        if (_request.Owner is not null)
+        {
+            _ownerFields ??= OwnerFields.Index(_request.Owner);
+            if (_ownerFields.TryGetValue(value, out var fieldKey))
+            {
+                return new SnapshotSlot(SlotKind.OwnerField, AddValue(fieldKey, origin));
+            }
         }
 
         return new SnapshotSlot(SlotKind.Value, AddValue(value, origin));

@@ -110,6 +110,7 @@ internal sealed class FrameRebuilder
             SlotKind.Null => null,
             SlotKind.Value => _values[slot.Id],
             SlotKind.Owner => _request.Owner,
+            SlotKind.OwnerField => OwnerFields.Find(_request.Owner!.GetType(), (string)_values[slot.Id]!)!.GetValue(_request.Owner),
             SlotKind.Closure => closures[slot.Id],
             SlotKind.LambdaCache => _types[slot.Id]!
                 .GetField(CompilerNames.LambdaCacheInstanceField, BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic)!
@@ -122,6 +123,35 @@ internal sealed class FrameRebuilder
             SlotKind.Enum => Enum.ToObject(_types[slot.ResultType]!, _values[slot.Id]!),
             _ => throw new InvalidOperationException($"Unknown slot kind {slot.Kind}."),
         };
+
+    private void ValidateOwnerField(SnapshotSlot slot, Type fieldType, string method, string field)
+    {
+        if (_values[CheckIndex(slot.Id, _values.Length, "value")] is not string key)
+        {
+            throw Damaged($"{method} field {field} refers to a field of the owner without naming it");
+        }
+
+        var ownerField = _request.Owner is null ? null : OwnerFields.Find(_request.Owner.GetType(), key);
+        if (ownerField is null)
+        {
+            throw new FrameRebuildException(
+                method,
+                [$"field {field} refers to the owner's field {key}"],
+                $"Cannot rebuild {method}: {CompilerNames.GetSourceName(field)} refers to the object in the owner's "
+                + $"field '{OwnerFields.DisplayName(key)}', and the new owner "
+                + $"({_request.Owner?.GetType().ToString() ?? "null"}) has no such field.");
+        }
+
+        var value = ownerField.GetValue(_request.Owner);
+        if (value is not null && !fieldType.IsInstanceOfType(value))
+        {
+            throw new FrameRebuildException(
+                method,
+                [$"field {field} is {fieldType}, the owner's field {key} holds a {value.GetType()}"],
+                $"Cannot rebuild {method}: {CompilerNames.GetSourceName(field)} refers to the object in the owner's "
+                + $"field '{OwnerFields.DisplayName(key)}', which now holds a {value.GetType()}.");
+        }
+    }
 
     private Type? ResultType(SnapshotSlot slot) => slot.ResultType < 0 ? null : _types[slot.ResultType];
 
@@ -367,6 +397,9 @@ internal sealed class FrameRebuilder
                         + $"({_request.Owner?.GetType().ToString() ?? "null"}) is not a {fieldType}.");
                 }
 
+                break;
+            case SlotKind.OwnerField:
+                ValidateOwnerField(slot, fieldType, method, field);
                 break;
             case SlotKind.Leaf:
                 if (!leafIds.Contains(slot.Id))

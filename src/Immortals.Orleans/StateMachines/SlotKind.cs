@@ -41,4 +41,10 @@ internal enum SlotKind : byte
     /// field of type <see cref="object"/>.
     /// </summary>
     Enum = 10,
+
+    /// <summary>
+    /// An object held by an instance field of the owner, read from the new owner's field on rebuild; the id is the
+    /// index of the field's key (<see cref="OwnerFields"/>) in the value array.
+    /// </summary>
+    OwnerField = 11,
 }
