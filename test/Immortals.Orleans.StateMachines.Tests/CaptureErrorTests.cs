@@ -24,6 +24,20 @@ public sealed class CaptureErrorTests(EngineFixture fixture) : IClassFixture<Eng
 
     [Theory]
     [MemberData(nameof(Builds))]
+    public void Unserializable_spill_is_explained(string build)
+    {
+        var error = Assert.Throws<FrameCaptureException>(() => fixture.Driver.RunAndCapture(build, "unserializable-spill", 0));
+
+        Assert.Equal(FrameCaptureFailure.UnserializableLocal, error.Failure);
+        Assert.Equal(WorkflowsType + ".UnserializableSpillAsync", error.MethodName);
+        Assert.Equal("System.IO.MemoryStream", error.LocalType);
+        Assert.Contains("temporary value that the compiler keeps across an await", error.Message);
+        Assert.Contains("await into a local of its own", error.Message);
+        Assert.DoesNotContain("local '<>", error.Message);
+    }
+
+    [Theory]
+    [MemberData(nameof(Builds))]
     public void Task_yield_is_rejected(string build)
     {
         var world = ScenarioDriver.World.Start(WorkflowBuilds.Load(build), "yield");

@@ -42,6 +42,7 @@ public sealed class WorkflowCatalog : IWorkflowCatalog
     private static readonly Dictionary<string, Func<Workflows, IReadOnlyList<Task>>> Rejected = new()
     {
         ["unserializable"] = w => [w.UnserializableAsync()],
+        ["unserializable-spill"] = w => [w.UnserializableSpillAsync()],
         ["yield"] = w => [w.YieldAsync()],
         ["delay"] = w => [w.DelayAsync()],
         ["custom-awaiter"] = w => [w.CustomAwaiterAsync()],

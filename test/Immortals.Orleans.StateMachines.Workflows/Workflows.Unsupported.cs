@@ -11,6 +11,10 @@ public sealed partial class Workflows
         return raised + stream.Length;
     }
 
+    /// <summary>Passes a stream and the result of a call to one method, so the compiler spills the stream.</summary>
+    public async Task<long> UnserializableSpillAsync() =>
+        Measure(new MemoryStream([1, 2, 3]), await Calls.Call<int>("inc", 1));
+
     /// <summary>Suspends on Task.Yield after a call.</summary>
     public async Task<int> YieldAsync()
     {
@@ -57,6 +61,8 @@ public sealed partial class Workflows
 
     /// <summary>Cancels the delays that <see cref="DelayAsync"/> leaves behind.</summary>
     public static CancellationTokenSource DelayCancellation { get; } = new();
+
+    private static long Measure(MemoryStream stream, int extra) => stream.Length + extra;
 
     private async IAsyncEnumerable<int> ItemsAsync(int count)
     {

@@ -517,6 +517,20 @@ internal sealed class FrameCapturer
     private static FrameCaptureException Unserializable(ValueOrigin origin, Type type, string reason, Exception? inner = null)
     {
         var local = CompilerNames.GetSourceName(origin.FieldName);
+        if (CompilerNames.IsSpillField(origin.FieldName))
+        {
+            return new FrameCaptureException(
+                FrameCaptureFailure.UnserializableLocal,
+                origin.Method,
+                local,
+                type.FullName,
+                $"Cannot capture {origin.Method}: a temporary value that the compiler keeps across an await (field "
+                + $"'{local}') holds a {type} that cannot be stored ({reason}). Such a temporary is the receiver or "
+                + "an earlier operand of an expression that contains an await, as in 'list.Add(await CallAsync())'. "
+                + "Mark the type with [GenerateSerializer], or await into a local of its own before that expression.",
+                inner);
+        }
+
         return new FrameCaptureException(
             FrameCaptureFailure.UnserializableLocal,
             origin.Method,
