@@ -31,6 +31,7 @@ public sealed class WorkflowCatalog : IWorkflowCatalog
         ["mutable-struct"] = w => [w.MutableStructAsync()],
         ["static-local-constraints"] = w => [w.StaticLocalAndConstraintsAsync()],
         ["override"] = w => [w.OverrideAsync()],
+        ["interfaces"] = w => [w.InterfacesAsync()],
     };
 
     // Scenarios whose rebuild needs the owner's fields restored first, as the grain runtime restores them.

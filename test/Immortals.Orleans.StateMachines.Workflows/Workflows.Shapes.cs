@@ -179,6 +179,18 @@ public sealed partial class Workflows
         return $"{derived} {basic}";
     }
 
+    /// <summary>An explicit interface implementation, a default interface method and overloaded async methods.</summary>
+    public async Task<string> InterfacesAsync()
+    {
+        var step = new Step { Bonus = 10 };
+        IStep asInterface = step;
+        var twice = await asInterface.RaiseTwiceAsync(this, 1);
+        var number = await step.ApplyAsync(this, twice);
+        var text = await step.ApplyAsync(this, "four");
+        var generic = await step.ApplyAsync(this, 2.5, 7);
+        return $"{twice} {number} {text} {generic}";
+    }
+
     private async Task<T> LargerAsync<T>(T left, T right)
         where T : struct, IComparable<T>
     {
