@@ -143,6 +143,27 @@ public sealed class LocalDirectoryCheckpointStorageTests : CheckpointStoreContra
     }
 
     [Fact]
+    public async Task Lock_file_error_is_not_contention()
+    {
+        // A lock file that cannot be opened for another reason than a lock (here a symbolic link to itself, which
+        // fails with ELOOP as a full disk fails with ENOSPC) must fail the write with that reason at once.
+        await using var harness = await StartAsync(TimeSpan.FromSeconds(2));
+        var grain = StoreHarness.Grain("broken-lock");
+        var written = await harness.WriteAsync(grain, CheckpointState.Create(10, 1), null);
+        var lockPath = Directory.GetFiles(_directory, "*.lock").Single();
+        File.Delete(lockPath);
+        File.CreateSymbolicLink(lockPath, lockPath);
+
+        var error = await Assert.ThrowsAsync<CheckpointStorageException>(
+            () => harness.WriteAsync(grain, CheckpointState.Create(10, 2), written.ETag));
+
+        AssertNamesStoreAndGrain(error, grain, LocalDirectoryCheckpointStorage.StoreKind);
+        Assert.DoesNotContain("Timed out", error.Message);
+        Assert.IsAssignableFrom<IOException>(error.InnerException);
+        Assert.Contains("symbolic links", error.Message);
+    }
+
+    [Fact]
     public async Task Lock_held_by_other_process_blocks_write()
     {
         await using var harness = await StartAsync(TimeSpan.FromMilliseconds(300));
