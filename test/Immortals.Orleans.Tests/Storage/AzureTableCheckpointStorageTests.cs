@@ -167,6 +167,39 @@ public sealed class AzureTableCheckpointStorageTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Stores_with_other_limits_share_table()
+    {
+        var serviceId = $"service-{Guid.NewGuid():N}";
+        await using var spilling = await AzureStores.StartTableAsync(
+            azurite.ConnectionString, _table, _container, options => options.MaxInlineBytes = 0, serviceId: serviceId);
+        await using var inline = await AzureStores.StartTableAsync(
+            azurite.ConnectionString, _table, _container, serviceId: serviceId);
+        var grain = StoreHarness.Grain("two-limits");
+
+        var first = await spilling.WriteAsync(grain, CheckpointState.Create(2048, 1), null);
+        Assert.Single(await SpillBlobNamesAsync());
+        Assert.Equal(1, (await inline.ReadAsync(grain)).State!.Version);
+
+        var second = await inline.WriteAsync(grain, CheckpointState.Create(2048, 2), first.ETag);
+        Assert.Empty(await SpillBlobNamesAsync());
+        Assert.Equal(2, (await spilling.ReadAsync(grain)).State!.Version);
+
+        await Assert.ThrowsAnyAsync<InconsistentStateException>(
+            () => spilling.WriteAsync(grain, CheckpointState.Create(2048, 9), first.ETag));
+        Assert.Empty(await SpillBlobNamesAsync());
+
+        var third = await spilling.WriteAsync(grain, CheckpointState.Create(2048, 3), second.ETag);
+        Assert.Single(await SpillBlobNamesAsync());
+        var read = await inline.ReadAsync(grain);
+        Assert.Equal(3, read.State!.Version);
+        Assert.Equal(third.ETag, read.ETag);
+
+        await inline.Store.ClearStateAsync("state", grain, read);
+        Assert.Empty(await SpillBlobNamesAsync());
+        Assert.False((await spilling.ReadAsync(grain)).RecordExists);
+    }
+
+    [Fact]
     public async Task Garbage_entity_fails_read_and_stays()
     {
         await using var harness = await StartStoreAsync();
