@@ -38,6 +38,23 @@ public sealed class CaptureErrorTests(EngineFixture fixture) : IClassFixture<Eng
 
     [Theory]
     [MemberData(nameof(Builds))]
+    public void Foreach_enumerator_is_explained(string build)
+    {
+        // Steps 0 and 1 are in a loop over an array, which the compiler lowers to an index loop. Steps 2 to 5 are in
+        // loops over a list and a dictionary, whose enumerators are kept across the await. Step 6 follows the loops.
+        var outcomes = Enumerable.Range(0, 7).Select(step => CapturesAt(build, "foreach", step)).ToArray();
+        Assert.Equal("captured captured rejected rejected rejected rejected captured", string.Join(" ", outcomes));
+        var error = Assert.Throws<FrameCaptureException>(() => fixture.Driver.RunAndCapture(build, "foreach", 2));
+
+        Assert.Equal(FrameCaptureFailure.UnserializableLocal, error.Failure);
+        Assert.Equal(WorkflowsType + ".ForeachAsync", error.MethodName);
+        Assert.Contains("List`1+Enumerator", error.LocalType);
+        Assert.Contains("a foreach loop is suspended at an await inside its body", error.Message);
+        Assert.Contains("list.ToArray()", error.Message);
+    }
+
+    [Theory]
+    [MemberData(nameof(Builds))]
     public void Task_yield_is_rejected(string build)
     {
         var world = ScenarioDriver.World.Start(WorkflowBuilds.Load(build), "yield");
@@ -208,4 +225,16 @@ public sealed class CaptureErrorTests(EngineFixture fixture) : IClassFixture<Eng
     }
 
     public static TheoryData<string> Builds() => new(WorkflowBuilds.Names);
+
+    private string CapturesAt(string build, string scenario, int step)
+    {
+        try
+        {
+            return fixture.Driver.RunAndCapture(build, scenario, step) is null ? "finished" : "captured";
+        }
+        catch (FrameCaptureException)
+        {
+            return "rejected";
+        }
+    }
 }

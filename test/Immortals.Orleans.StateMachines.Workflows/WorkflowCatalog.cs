@@ -49,6 +49,7 @@ public sealed class WorkflowCatalog : IWorkflowCatalog
         ["custom-awaiter"] = w => [w.CustomAwaiterAsync()],
         ["when-all"] = w => [w.WhenAllAsync()],
         ["await-foreach"] = w => [w.AwaitForeachAsync()],
+        ["foreach"] = w => [w.ForeachAsync()],
     };
 
     /// <inheritdoc />

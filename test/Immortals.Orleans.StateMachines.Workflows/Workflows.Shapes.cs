@@ -23,6 +23,32 @@ public sealed partial class Workflows
         return $"{string.Join(",", Notes)} {ReferenceEquals(notes, Notes)}";
     }
 
+    /// <summary>Awaits inside foreach loops over an array, a list and a dictionary.</summary>
+    public async Task<string> ForeachAsync()
+    {
+        var total = 0;
+        foreach (var number in new[] { 1, 2 })
+        {
+            total += await Calls.Call<int>("inc", number);
+        }
+
+        var words = new List<string> { "a", "b" };
+        var text = "";
+        foreach (var word in words)
+        {
+            text += await Calls.Call<string>("text", word);
+        }
+
+        var prices = new Dictionary<string, int> { ["x"] = 3, ["y"] = 4 };
+        foreach (var (name, price) in prices)
+        {
+            text += name + await Calls.Call<int>("square", price);
+        }
+
+        total += await Calls.Call<int>("inc", total);
+        return $"{total} {text}";
+    }
+
     /// <summary>Awaits inside the arms of switch expressions, one of them in the middle of a concatenation.</summary>
     public async Task<string> SwitchExpressionAsync()
     {

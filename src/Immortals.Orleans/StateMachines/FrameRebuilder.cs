@@ -108,6 +108,7 @@ internal sealed class FrameRebuilder
         slot.Kind switch
         {
             SlotKind.Null => null,
+            SlotKind.DefaultStruct => RuntimeHelpers.GetUninitializedObject(fieldType),
             SlotKind.Value => _values[slot.Id],
             SlotKind.Owner => _request.Owner,
             SlotKind.OwnerField => OwnerFields.Find(_request.Owner!.GetType(), (string)_values[slot.Id]!)!.GetValue(_request.Owner),
@@ -369,6 +370,13 @@ internal sealed class FrameRebuilder
     {
         switch (slot.Kind)
         {
+            case SlotKind.DefaultStruct:
+                if (!fieldType.IsValueType)
+                {
+                    throw Damaged($"{method} field {field} of reference type {fieldType} is stored as a default struct");
+                }
+
+                break;
             case SlotKind.Null:
                 if (fieldType.IsValueType && Nullable.GetUnderlyingType(fieldType) is null)
                 {

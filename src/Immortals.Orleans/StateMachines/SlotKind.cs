@@ -47,4 +47,10 @@ internal enum SlotKind : byte
     /// index of the field's key (<see cref="OwnerFields"/>) in the value array.
     /// </summary>
     OwnerField = 11,
+
+    /// <summary>
+    /// The default value of a struct that is not a primitive or an enum, such as the enumerator of a foreach loop
+    /// that has not started or has finished; recreated as the default value of the field's type.
+    /// </summary>
+    DefaultStruct = 12,
 }
