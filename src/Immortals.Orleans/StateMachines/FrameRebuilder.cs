@@ -143,14 +143,15 @@ internal sealed class FrameRebuilder
                 + $"({_request.Owner?.GetType().ToString() ?? "null"}) has no such field.");
         }
 
-        var value = ownerField.GetValue(_request.Owner);
-        if (value is not null && !fieldType.IsInstanceOfType(value))
+        // The declared types are compared, not the field's current value, because a caller may restore the owner's
+        // fields after validation, when the owner still holds its constructor's values.
+        if (!fieldType.IsAssignableFrom(ownerField.FieldType) && !ownerField.FieldType.IsAssignableFrom(fieldType))
         {
             throw new FrameRebuildException(
                 method,
-                [$"field {field} is {fieldType}, the owner's field {key} holds a {value.GetType()}"],
+                [$"field {field} is {fieldType}, the owner's field {key} is {ownerField.FieldType}"],
                 $"Cannot rebuild {method}: {CompilerNames.GetSourceName(field)} refers to the object in the owner's "
-                + $"field '{OwnerFields.DisplayName(key)}', which now holds a {value.GetType()}.");
+                + $"field '{OwnerFields.DisplayName(key)}', which is now declared as {ownerField.FieldType}.");
         }
     }
 
