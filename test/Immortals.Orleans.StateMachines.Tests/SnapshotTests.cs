@@ -101,6 +101,39 @@ public sealed class SnapshotTests(EngineFixture fixture) : IClassFixture<EngineF
         }
     }
 
+    [Theory]
+    [InlineData("Release", "nested", 2)]
+    [InlineData("Debug", "closures", 1)]
+    [InlineData("Release", "values", 1)]
+    [InlineData("Debug", "early-task", 2)]
+    public void Every_damaged_byte_is_rejected_cleanly(string build, string scenario, int step)
+    {
+        var checkpoint = fixture.Driver.RunAndCapture(build, scenario, step)!;
+        var unexpected = new List<string>();
+
+        for (var position = 0; position < checkpoint.Frames.Length; position++)
+        {
+            foreach (var mask in new byte[] { 0x01, 0x80, 0xFF })
+            {
+                var damaged = checkpoint with { Frames = (byte[])checkpoint.Frames.Clone() };
+                damaged.Frames[position] ^= mask;
+                try
+                {
+                    fixture.Driver.Rebuild(damaged);
+                }
+                catch (FrameRebuildException)
+                {
+                }
+                catch (Exception exception)
+                {
+                    unexpected.Add($"byte {position} ^ 0x{mask:X2}: {exception.GetType().Name}: {exception.Message}");
+                }
+            }
+        }
+
+        Assert.True(unexpected.Count == 0, string.Join(Environment.NewLine, unexpected.Take(20)));
+    }
+
     [Fact]
     public void Leaf_of_wrong_type_is_rejected()
     {

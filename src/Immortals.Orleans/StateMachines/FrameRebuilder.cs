@@ -43,10 +43,25 @@ internal sealed class FrameRebuilder
         }
 
         var rebuilder = new FrameRebuilder(model, request);
-        rebuilder.ResolveTypes();
-        rebuilder.DeserializeValues(serializer);
-        rebuilder.ValidateSlots();
-        rebuilder.OrderFrames();
+        try
+        {
+            rebuilder.ResolveTypes();
+            rebuilder.DeserializeValues(serializer);
+            rebuilder.ValidateSlots();
+            rebuilder.OrderFrames();
+        }
+        catch (Exception exception) when (exception is not FrameRebuildException and not OutOfMemoryException)
+        {
+            // The checks above cover the damage they expect; a snapshot damaged in another way must still fail
+            // with the documented exception, which callers handle, rather than with whatever it happens to hit.
+            throw new FrameRebuildException(
+                null,
+                [],
+                $"Cannot rebuild the snapshot: it is damaged ({exception.GetType().Name}: {exception.Message}). "
+                + "Nothing was rebuilt; restore the checkpoint from a copy that was not damaged.",
+                exception);
+        }
+
         return rebuilder;
     }
 
@@ -334,6 +349,17 @@ internal sealed class FrameRebuilder
                 }
             }
 
+            if (frame.Awaits.Kind == SlotKind.Leaf && shape.ResultType is not null)
+            {
+                var leaf = _model.Leaves.First(l => l.LeafId == frame.Awaits.Id);
+                var leafType = leaf.ResultTypeIndex < 0 ? null : _types[CheckIndex(leaf.ResultTypeIndex, _types.Length, "type")];
+                if (leafType != shape.ResultType)
+                {
+                    throw Damaged($"{name} awaits leaf {leaf.LeafId} of result type {leafType?.ToString() ?? "none"} "
+                        + $"with an awaiter of result type {shape.ResultType}");
+                }
+            }
+
             for (var i = 0; i < frame.Fields.Length; i++)
             {
                 var field = layout.StoredFields[i];
@@ -368,6 +394,34 @@ internal sealed class FrameRebuilder
     }
 
     private void ValidateSlot(SnapshotSlot slot, Type fieldType, string method, string field, HashSet<long> leafIds)
+    {
+        ValidateSlotKind(slot, fieldType, method, field, leafIds);
+        if (slot.IsTask && TaskShape.GetResultType(fieldType) is { } expected)
+        {
+            var stored = StoredResultType(slot);
+            if (stored != expected)
+            {
+                throw Damaged($"{method} field {field} is {fieldType}, the stored task has result type "
+                    + $"{stored?.ToString() ?? "none"}");
+            }
+        }
+    }
+
+    private Type? StoredResultType(SnapshotSlot slot)
+    {
+        switch (slot.Kind)
+        {
+            case SlotKind.Leaf:
+                var leaf = _model.Leaves.First(l => l.LeafId == slot.Id);
+                return leaf.ResultTypeIndex < 0 ? null : _types[CheckIndex(leaf.ResultTypeIndex, _types.Length, "type")];
+            case SlotKind.Frame:
+                return _layouts[_model.Frames[(int)slot.Id].TypeIndex]?.ResultType;
+            default:
+                return slot.ResultType < 0 ? null : _types[CheckIndex(slot.ResultType, _types.Length, "type")];
+        }
+    }
+
+    private void ValidateSlotKind(SnapshotSlot slot, Type fieldType, string method, string field, HashSet<long> leafIds)
     {
         switch (slot.Kind)
         {
