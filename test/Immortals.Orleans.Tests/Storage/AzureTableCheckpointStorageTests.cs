@@ -241,6 +241,51 @@ public sealed class AzureTableCheckpointStorageTests(AzuriteFixture azurite)
         Assert.Equal(garbage, (await blob.DownloadContentAsync()).Value.Content.ToArray());
     }
 
+    [Theory]
+    [InlineData(64)]
+    [InlineData(10 * 1024)]
+    public async Task Every_damaged_entity_byte_fails_read_cleanly(int size)
+    {
+        await using var harness = await StartSmallInlineStoreAsync();
+        var grain = StoreHarness.Grain($"every-byte-{size}");
+        var expected = CheckpointState.Create(size, 7);
+        await harness.WriteAsync(grain, expected, null);
+        var table = new TableServiceClient(azurite.ConnectionString).GetTableClient(_table);
+        var entity = await SingleEntityAsync(table);
+        var original = entity.GetBinary("Data");
+        var unexpected = new List<string>();
+
+        for (var position = 0; position < original.Length; position++)
+        {
+            foreach (var mask in new byte[] { 0x01, 0x80, 0xFF })
+            {
+                var damaged = (byte[])original.Clone();
+                damaged[position] ^= mask;
+                var current = await SingleEntityAsync(table);
+                await table.UpdateEntityAsync(new TableEntity(current) { ["Data"] = damaged }, current.ETag, TableUpdateMode.Replace);
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+                try
+                {
+                    var read = new global::Orleans.GrainState<CheckpointState>();
+                    await harness.Store.ReadStateAsync("state", grain, read).WaitAsync(timeout.Token);
+                    if (read.State!.Version != expected.Version || !read.State.Data.SequenceEqual(expected.Data))
+                    {
+                        unexpected.Add($"byte {position} ^ 0x{mask:X2}: read returned other grain state");
+                    }
+                }
+                catch (CheckpointStorageException error) when (error.IsCorrupt)
+                {
+                }
+                catch (Exception error)
+                {
+                    unexpected.Add($"byte {position} ^ 0x{mask:X2}: {error.GetType().Name}: {error.Message}");
+                }
+            }
+        }
+
+        Assert.True(unexpected.Count == 0, string.Join(Environment.NewLine, unexpected.Take(20)));
+    }
+
     [Fact]
     public async Task Flipped_bit_in_entity_fails_read()
     {
