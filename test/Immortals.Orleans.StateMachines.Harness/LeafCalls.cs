@@ -30,7 +30,7 @@ public sealed class LeafCalls
         var restored = new LeafCalls();
         foreach (var call in calls)
         {
-            restored._entries.Add(call.Id, new Entry(call));
+            restored._entries.Add(call.Id, new Entry(call with { }));
             restored._lastId = Math.Max(restored._lastId, call.Id);
         }
 

@@ -62,13 +62,17 @@ public sealed class ScenarioDriver(Serializer serializer)
         return world.Outcome(checkpoint.Journal, completions);
     }
 
-    /// <summary>Rebuilds a checkpoint in a fresh world: new journal, scheduler, restored calls and owner.</summary>
-    public World Rebuild(WorldCheckpoint checkpoint)
+    /// <summary>
+    /// Rebuilds a checkpoint in a fresh world: new journal, scheduler, restored calls and owner.
+    /// <paramref name="restoreOwner"/> restores the owner's fields before the frames are rebuilt.
+    /// </summary>
+    public World Rebuild(WorldCheckpoint checkpoint, Action<IWorkflowOwner>? restoreOwner = null)
     {
         var journal = new Journal();
         var scheduler = new ManualTaskScheduler(journal);
         var calls = LeafCalls.Restore(checkpoint.Calls);
         var owner = WorkflowBuilds.Load(checkpoint.Build).CreateOwner(calls, journal);
+        restoreOwner?.Invoke(owner);
         var rebuild = Engine.RebuildAsync(
             checkpoint.Frames,
             new FrameRebuildRequest { Owner = owner, Scheduler = scheduler, CreateLeaf = calls.CreateLeaf });

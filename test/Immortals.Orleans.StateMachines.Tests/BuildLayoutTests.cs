@@ -51,9 +51,11 @@ public sealed class BuildLayoutTests
             .GetCustomAttribute<AsyncStateMachineAttribute>()!
             .StateMachineType;
 
+    // Async iterators are left out: the compiler emits them as classes in every build.
     private static Type[] StateMachineTypes(string build) =>
         WorkflowBuilds.LoadAssembly(build)
             .GetTypes()
             .Where(t => typeof(IAsyncStateMachine).IsAssignableFrom(t) && t.IsDefined(typeof(CompilerGeneratedAttribute)))
+            .Where(t => !t.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IAsyncEnumerator<>)))
             .ToArray();
 }

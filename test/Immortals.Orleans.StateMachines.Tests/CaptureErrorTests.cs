@@ -7,8 +7,6 @@ public sealed class CaptureErrorTests(EngineFixture fixture) : IClassFixture<Eng
 {
     private const string WorkflowsType = "Immortals.Orleans.StateMachines.Workflows.Workflows";
 
-    public static TheoryData<string> Builds() => new(WorkflowBuilds.Names);
-
     [Theory]
     [MemberData(nameof(Builds))]
     public void Unserializable_local_is_named(string build)
@@ -22,6 +20,37 @@ public sealed class CaptureErrorTests(EngineFixture fixture) : IClassFixture<Eng
         Assert.Contains("'stream'", error.Message);
         Assert.Contains("UnserializableAsync", error.Message);
         Assert.Contains("System.IO.MemoryStream", error.Message);
+    }
+
+    [Theory]
+    [MemberData(nameof(Builds))]
+    public void Unserializable_spill_is_explained(string build)
+    {
+        var error = Assert.Throws<FrameCaptureException>(() => fixture.Driver.RunAndCapture(build, "unserializable-spill", 0));
+
+        Assert.Equal(FrameCaptureFailure.UnserializableLocal, error.Failure);
+        Assert.Equal(WorkflowsType + ".UnserializableSpillAsync", error.MethodName);
+        Assert.Equal("System.IO.MemoryStream", error.LocalType);
+        Assert.Contains("temporary value that the compiler keeps across an await", error.Message);
+        Assert.Contains("await into a local of its own", error.Message);
+        Assert.DoesNotContain("local '<>", error.Message);
+    }
+
+    [Theory]
+    [MemberData(nameof(Builds))]
+    public void Foreach_enumerator_is_explained(string build)
+    {
+        // Steps 0 and 1 are in a loop over an array, which the compiler lowers to an index loop. Steps 2 to 5 are in
+        // loops over a list and a dictionary, whose enumerators are kept across the await. Step 6 follows the loops.
+        var outcomes = Enumerable.Range(0, 7).Select(step => CapturesAt(build, "foreach", step)).ToArray();
+        Assert.Equal("captured captured rejected rejected rejected rejected captured", string.Join(" ", outcomes));
+        var error = Assert.Throws<FrameCaptureException>(() => fixture.Driver.RunAndCapture(build, "foreach", 2));
+
+        Assert.Equal(FrameCaptureFailure.UnserializableLocal, error.Failure);
+        Assert.Equal(WorkflowsType + ".ForeachAsync", error.MethodName);
+        Assert.Contains("List`1+Enumerator", error.LocalType);
+        Assert.Contains("a foreach loop is suspended at an await inside its body", error.Message);
+        Assert.Contains("list.ToArray()", error.Message);
     }
 
     [Theory]
@@ -68,6 +97,66 @@ public sealed class CaptureErrorTests(EngineFixture fixture) : IClassFixture<Eng
         Assert.Equal(FrameCaptureFailure.UnsupportedAwaiter, error.Failure);
         Assert.Equal(WorkflowsType + ".CustomAwaiterAsync", error.MethodName);
         Assert.Equal("Immortals.Orleans.StateMachines.Workflows.NeverAwaitable+Awaiter", error.LocalType);
+    }
+
+    [Theory]
+    [MemberData(nameof(Builds))]
+    public void Task_when_all_is_rejected(string build)
+    {
+        var world = ScenarioDriver.World.Start(WorkflowBuilds.Load(build), "when-all");
+        ScenarioDriver.Drive(world, 1);
+
+        var error = Assert.Throws<FrameCaptureException>(() => fixture.Driver.Capture(world));
+        Assert.Equal(FrameCaptureFailure.UnsupportedAwaiter, error.Failure);
+        Assert.Equal(WorkflowsType + ".WhenAllAsync", error.MethodName);
+        Assert.Contains("WhenAll", error.LocalType);
+        Assert.Contains("WhenAll", error.Message);
+    }
+
+    [Theory]
+    [MemberData(nameof(Builds))]
+    public void Await_foreach_is_rejected(string build)
+    {
+        var world = ScenarioDriver.World.Start(WorkflowBuilds.Load(build), "await-foreach");
+        ScenarioDriver.Drive(world, 1);
+
+        var error = Assert.Throws<FrameCaptureException>(() => fixture.Driver.Capture(world));
+        Assert.Equal(WorkflowsType + ".AwaitForeachAsync", error.MethodName);
+        Assert.Contains("ItemsAsync", error.LocalType);
+        Assert.Contains("AwaitForeachAsync", error.Message);
+    }
+
+    [Fact]
+    public void Running_inner_frame_is_rejected()
+    {
+        var scheduler = new ManualTaskScheduler(new Journal());
+        var gate = new TaskCompletionSource<int>();
+        Task? root = null;
+        FrameCaptureException? error = null;
+
+        async Task<int> InnerAsync()
+        {
+            await gate.Task;
+            error = Assert.Throws<FrameCaptureException>(
+                () => fixture.Driver.Engine.Capture(new FrameCaptureRequest().AddRoot(1, root!)));
+            return 1;
+        }
+
+        async Task<int> OuterAsync()
+        {
+            var inner = await InnerAsync();
+            return inner + 1;
+        }
+
+        scheduler.Start(() => root = OuterAsync());
+        scheduler.RunUntilIdle();
+        gate.SetResult(0);
+        scheduler.RunUntilIdle();
+
+        Assert.NotNull(error);
+        Assert.Equal(FrameCaptureFailure.NotSuspended, error.Failure);
+        Assert.Contains("InnerAsync", error.MethodName);
+        Assert.Contains("running", error.Message);
     }
 
     [Fact]
@@ -133,5 +222,19 @@ public sealed class CaptureErrorTests(EngineFixture fixture) : IClassFixture<Eng
         Assert.NotNull(error);
         Assert.Equal(FrameCaptureFailure.NotSuspended, error.Failure);
         Assert.Contains("running", error.Message);
+    }
+
+    public static TheoryData<string> Builds() => new(WorkflowBuilds.Names);
+
+    private string CapturesAt(string build, string scenario, int step)
+    {
+        try
+        {
+            return fixture.Driver.RunAndCapture(build, scenario, step) is null ? "finished" : "captured";
+        }
+        catch (FrameCaptureException)
+        {
+            return "rejected";
+        }
     }
 }

@@ -9,6 +9,9 @@ public sealed class SnapshotTests(EngineFixture fixture) : IClassFixture<EngineF
 {
     private const BindingFlags Fields = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic;
 
+    private static List<string> NotesOf(IWorkflowOwner owner) =>
+        (List<string>)owner.GetType().GetProperty("Notes")!.GetValue(owner)!;
+
     [Fact]
     public void Describe_lists_frames_states_and_locals()
     {
@@ -54,6 +57,81 @@ public sealed class SnapshotTests(EngineFixture fixture) : IClassFixture<EngineF
         Assert.Contains("format version 99", version.Message);
         var header = Assert.Throws<FrameRebuildException>(() => fixture.Driver.Rebuild(notSnapshot));
         Assert.Contains("not a frame snapshot", header.Message);
+    }
+
+    [Theory]
+    [InlineData("Release")]
+    [InlineData("Debug")]
+    public void Same_snapshot_rebuilds_twice(string build)
+    {
+        var straight = fixture.Driver.RunStraight(build, "nested");
+        var checkpoint = fixture.Driver.RunAndCapture(build, "nested", 2)!;
+
+        var first = fixture.Driver.Rebuild(checkpoint);
+        var second = fixture.Driver.Rebuild(checkpoint);
+        var firstCompletions = ScenarioDriver.Drive(first, int.MaxValue);
+        var secondCompletions = ScenarioDriver.Drive(second, int.MaxValue);
+
+        Assert.Equal(straight.Describe(), first.Outcome(checkpoint.Journal, firstCompletions).Describe());
+        Assert.Equal(straight.Describe(), second.Outcome(checkpoint.Journal, secondCompletions).Describe());
+        Assert.NotSame(first.Roots[0], second.Roots[0]);
+    }
+
+    [Theory]
+    [InlineData("Release")]
+    [InlineData("Debug")]
+    public void Owner_field_stays_shared_with_owner(string build)
+    {
+        var straight = fixture.Driver.RunStraight(build, "owner-field");
+        Assert.EndsWith(" True", straight.Results[0]);
+
+        for (var step = 0; step < straight.Completions; step++)
+        {
+            var world = ScenarioDriver.World.Start(WorkflowBuilds.Load(build), "owner-field");
+            ScenarioDriver.Drive(world, step);
+            var frames = fixture.Driver.Capture(world);
+            var savedNotes = NotesOf(world.Owner).ToArray();
+            var checkpoint = new WorldCheckpoint(build, "owner-field", frames, world.Calls.Save(), world.Journal.Entries.ToArray());
+
+            // The owner's fields are restored before the rebuild, as the grain runtime restores them.
+            var rebuilt = fixture.Driver.Rebuild(checkpoint, owner => NotesOf(owner).AddRange(savedNotes));
+            var completions = ScenarioDriver.Drive(rebuilt, int.MaxValue);
+
+            Assert.Equal($"step {step}: {straight.Describe()}", $"step {step}: {rebuilt.Outcome(checkpoint.Journal, completions).Describe()}");
+        }
+    }
+
+    [Theory]
+    [InlineData("Release", "nested", 2)]
+    [InlineData("Debug", "closures", 1)]
+    [InlineData("Release", "values", 1)]
+    [InlineData("Debug", "early-task", 2)]
+    public void Every_damaged_byte_is_rejected_cleanly(string build, string scenario, int step)
+    {
+        var checkpoint = fixture.Driver.RunAndCapture(build, scenario, step)!;
+        var unexpected = new List<string>();
+
+        for (var position = 0; position < checkpoint.Frames.Length; position++)
+        {
+            foreach (var mask in new byte[] { 0x01, 0x80, 0xFF })
+            {
+                var damaged = checkpoint with { Frames = (byte[])checkpoint.Frames.Clone() };
+                damaged.Frames[position] ^= mask;
+                try
+                {
+                    fixture.Driver.Rebuild(damaged);
+                }
+                catch (FrameRebuildException)
+                {
+                }
+                catch (Exception exception)
+                {
+                    unexpected.Add($"byte {position} ^ 0x{mask:X2}: {exception.GetType().Name}: {exception.Message}");
+                }
+            }
+        }
+
+        Assert.True(unexpected.Count == 0, string.Join(Environment.NewLine, unexpected.Take(20)));
     }
 
     [Fact]

@@ -22,14 +22,34 @@ public sealed class WorkflowCatalog : IWorkflowCatalog
         ["values"] = w => [w.ValuesAsync()],
         ["two-chains"] = w => [w.LoopAsync(3), w.NestedAsync(2)],
         ["finished-locals"] = w => [w.FinishedLocalsAsync()],
+        ["switch-expression"] = w => [w.SwitchExpressionAsync()],
+        ["conditionals"] = w => [w.ConditionalsAsync()],
+        ["tuples"] = w => [w.TuplesAsync()],
+        ["checked"] = w => [w.CheckedAsync()],
+        ["nested-finally"] = w => [w.NestedFinallyAsync()],
+        ["using-declarations"] = w => [w.UsingDeclarationsAsync()],
+        ["mutable-struct"] = w => [w.MutableStructAsync()],
+        ["static-local-constraints"] = w => [w.StaticLocalAndConstraintsAsync()],
+        ["override"] = w => [w.OverrideAsync()],
+        ["interfaces"] = w => [w.InterfacesAsync()],
+    };
+
+    // Scenarios whose rebuild needs the owner's fields restored first, as the grain runtime restores them.
+    private static readonly Dictionary<string, Func<Workflows, IReadOnlyList<Task>>> OwnerState = new()
+    {
+        ["owner-field"] = w => [w.OwnerFieldAsync()],
     };
 
     private static readonly Dictionary<string, Func<Workflows, IReadOnlyList<Task>>> Rejected = new()
     {
         ["unserializable"] = w => [w.UnserializableAsync()],
+        ["unserializable-spill"] = w => [w.UnserializableSpillAsync()],
         ["yield"] = w => [w.YieldAsync()],
         ["delay"] = w => [w.DelayAsync()],
         ["custom-awaiter"] = w => [w.CustomAwaiterAsync()],
+        ["when-all"] = w => [w.WhenAllAsync()],
+        ["await-foreach"] = w => [w.AwaitForeachAsync()],
+        ["foreach"] = w => [w.ForeachAsync()],
     };
 
     /// <inheritdoc />
@@ -42,7 +62,9 @@ public sealed class WorkflowCatalog : IWorkflowCatalog
     public IReadOnlyList<Task> Start(string scenario, IWorkflowOwner owner)
     {
         var workflows = (Workflows)owner;
-        if (Supported.TryGetValue(scenario, out var start) || Rejected.TryGetValue(scenario, out start))
+        if (Supported.TryGetValue(scenario, out var start)
+            || OwnerState.TryGetValue(scenario, out start)
+            || Rejected.TryGetValue(scenario, out start))
         {
             return start(workflows);
         }

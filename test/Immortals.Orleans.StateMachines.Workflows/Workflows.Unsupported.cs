@@ -11,6 +11,10 @@ public sealed partial class Workflows
         return raised + stream.Length;
     }
 
+    /// <summary>Passes a stream and the result of a call to one method, so the compiler spills the stream.</summary>
+    public async Task<long> UnserializableSpillAsync() =>
+        Measure(new MemoryStream([1, 2, 3]), await Calls.Call<int>("inc", 1));
+
     /// <summary>Suspends on Task.Yield after a call.</summary>
     public async Task<int> YieldAsync()
     {
@@ -35,6 +39,36 @@ public sealed partial class Workflows
         return before;
     }
 
+    /// <summary>Awaits Task.WhenAll over two pending calls after a first call.</summary>
+    public async Task<int> WhenAllAsync()
+    {
+        var before = await Calls.Call<int>("inc", 1);
+        var both = await Task.WhenAll(Calls.Call<int>("inc", before), Calls.Call<int>("square", before));
+        return both[0] + both[1];
+    }
+
+    /// <summary>Enumerates an async iterator whose items come from calls.</summary>
+    public async Task<int> AwaitForeachAsync()
+    {
+        var total = 0;
+        await foreach (var item in ItemsAsync(3))
+        {
+            total += item;
+        }
+
+        return total;
+    }
+
     /// <summary>Cancels the delays that <see cref="DelayAsync"/> leaves behind.</summary>
     public static CancellationTokenSource DelayCancellation { get; } = new();
+
+    private static long Measure(MemoryStream stream, int extra) => stream.Length + extra;
+
+    private async IAsyncEnumerable<int> ItemsAsync(int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            yield return await Calls.Call<int>("inc", i);
+        }
+    }
 }

@@ -26,6 +26,13 @@ internal static class CompilerNames
     public static bool IsStoredStateMachineField(string fieldName) =>
         fieldName != StateField && fieldName != BuilderField && !IsAwaiterField(fieldName);
 
+    /// <summary>
+    /// Returns whether a state-machine field is a spill: a temporary that the compiler keeps across an await, such
+    /// as the receiver or an earlier operand of an expression that contains the await.
+    /// </summary>
+    public static bool IsSpillField(string fieldName) =>
+        fieldName.StartsWith("<>7__wrap", StringComparison.Ordinal) || fieldName.StartsWith("<>s__", StringComparison.Ordinal);
+
     /// <summary>Returns whether a state-machine field is an awaiter field.</summary>
     public static bool IsAwaiterField(string fieldName) => fieldName.StartsWith(AwaiterFieldPrefix, StringComparison.Ordinal);
 

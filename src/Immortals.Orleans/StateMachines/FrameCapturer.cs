@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using Orleans.Serialization;
 using static Immortals.Orleans.StateMachines.FrameSnapshotModel;
 
@@ -25,6 +26,7 @@ internal sealed class FrameCapturer
     private readonly Dictionary<(TypeKind Kind, Type Type), int> _typeIndex = [];
     private readonly List<object?> _values = [];
     private readonly List<ValueOrigin> _valueOrigins = [];
+    private Dictionary<object, string>? _ownerFields;
 
     public FrameCapturer(FrameCaptureRequest request, Serializer serializer)
     {
@@ -257,6 +259,11 @@ internal sealed class FrameCapturer
         }
 
         var type = value.GetType();
+        if (IsDefaultStruct(value, type, origin))
+        {
+            return new SnapshotSlot(SlotKind.DefaultStruct);
+        }
+
         if (type.IsEnum)
         {
             var underlying = Convert.ChangeType(value, Enum.GetUnderlyingType(type), System.Globalization.CultureInfo.InvariantCulture);
@@ -283,8 +290,27 @@ internal sealed class FrameCapturer
             return new SnapshotSlot(SlotKind.Closure, CaptureClosure(value, origin));
         }
 
+        if (_request.Owner is not null)
+        {
+            _ownerFields ??= OwnerFields.Index(_request.Owner);
+            if (_ownerFields.TryGetValue(value, out var fieldKey))
+            {
+                return new SnapshotSlot(SlotKind.OwnerField, AddValue(fieldKey, origin));
+            }
+        }
+
         return new SnapshotSlot(SlotKind.Value, AddValue(value, origin));
     }
+
+    // A struct field at its default value needs no codec: the enumerator of a foreach loop that is not running is
+    // kept zeroed in the state machine, and storing it must not fail the capture of the whole method.
+    private static bool IsDefaultStruct(object value, Type type, ValueOrigin origin) =>
+        type.IsValueType
+        && !type.IsPrimitive
+        && !type.IsEnum
+        && type == origin.DeclaredType
+        && Nullable.GetUnderlyingType(type) is null
+        && value.Equals(RuntimeHelpers.GetUninitializedObject(type));
 
     private SnapshotSlot EncodeTask(Task task, ValueOrigin origin)
     {
@@ -513,6 +539,35 @@ internal sealed class FrameCapturer
     private static FrameCaptureException Unserializable(ValueOrigin origin, Type type, string reason, Exception? inner = null)
     {
         var local = CompilerNames.GetSourceName(origin.FieldName);
+        if (CompilerNames.IsSpillField(origin.FieldName) && typeof(System.Collections.IEnumerator).IsAssignableFrom(type))
+        {
+            // NOTE: enumerators of foreach loops are never stored, so a foreach over a collection other than an
+            // array cannot be captured while an await inside its body is pending.
+            return new FrameCaptureException(
+                FrameCaptureFailure.UnserializableLocal,
+                origin.Method,
+                local,
+                type.FullName,
+                $"Cannot capture {origin.Method}: a foreach loop is suspended at an await inside its body, and its "
+                + $"enumerator (field '{local}', a {type}) cannot be stored ({reason}). Loop with for over an index "
+                + "or over an array instead, for example 'foreach (var item in list.ToArray())'.",
+                inner);
+        }
+
+        if (CompilerNames.IsSpillField(origin.FieldName))
+        {
+            return new FrameCaptureException(
+                FrameCaptureFailure.UnserializableLocal,
+                origin.Method,
+                local,
+                type.FullName,
+                $"Cannot capture {origin.Method}: a temporary value that the compiler keeps across an await (field "
+                + $"'{local}') holds a {type} that cannot be stored ({reason}). Such a temporary is the receiver or "
+                + "an earlier operand of an expression that contains an await, as in 'list.Add(await CallAsync())'. "
+                + "Mark the type with [GenerateSerializer], or await into a local of its own before that expression.",
+                inner);
+        }
+
         return new FrameCaptureException(
             FrameCaptureFailure.UnserializableLocal,
             origin.Method,

@@ -43,10 +43,25 @@ internal sealed class FrameRebuilder
         }
 
         var rebuilder = new FrameRebuilder(model, request);
-        rebuilder.ResolveTypes();
-        rebuilder.DeserializeValues(serializer);
-        rebuilder.ValidateSlots();
-        rebuilder.OrderFrames();
+        try
+        {
+            rebuilder.ResolveTypes();
+            rebuilder.DeserializeValues(serializer);
+            rebuilder.ValidateSlots();
+            rebuilder.OrderFrames();
+        }
+        catch (Exception exception) when (exception is not FrameRebuildException and not OutOfMemoryException)
+        {
+            // The checks above cover the damage they expect; a snapshot damaged in another way must still fail
+            // with the documented exception, which callers handle, rather than with whatever it happens to hit.
+            throw new FrameRebuildException(
+                null,
+                [],
+                $"Cannot rebuild the snapshot: it is damaged ({exception.GetType().Name}: {exception.Message}). "
+                + "Nothing was rebuilt; restore the checkpoint from a copy that was not damaged.",
+                exception);
+        }
+
         return rebuilder;
     }
 
@@ -116,8 +131,10 @@ internal sealed class FrameRebuilder
         slot.Kind switch
         {
             SlotKind.Null => null,
+            SlotKind.DefaultStruct => RuntimeHelpers.GetUninitializedObject(fieldType),
             SlotKind.Value => _values[slot.Id],
             SlotKind.Owner => _request.Owner,
+            SlotKind.OwnerField => OwnerFields.Find(_request.Owner!.GetType(), (string)_values[slot.Id]!)!.GetValue(_request.Owner),
             SlotKind.Closure => closures[slot.Id],
             SlotKind.LambdaCache => _types[slot.Id]!
                 .GetField(CompilerNames.LambdaCacheInstanceField, BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic)!
@@ -130,6 +147,36 @@ internal sealed class FrameRebuilder
             SlotKind.Enum => Enum.ToObject(_types[slot.ResultType]!, _values[slot.Id]!),
             _ => throw new InvalidOperationException($"Unknown slot kind {slot.Kind}."),
         };
+
+    private void ValidateOwnerField(SnapshotSlot slot, Type fieldType, string method, string field)
+    {
+        if (_values[CheckIndex(slot.Id, _values.Length, "value")] is not string key)
+        {
+            throw Damaged($"{method} field {field} refers to a field of the owner without naming it");
+        }
+
+        var ownerField = _request.Owner is null ? null : OwnerFields.Find(_request.Owner.GetType(), key);
+        if (ownerField is null)
+        {
+            throw new FrameRebuildException(
+                method,
+                [$"field {field} refers to the owner's field {key}"],
+                $"Cannot rebuild {method}: {CompilerNames.GetSourceName(field)} refers to the object in the owner's "
+                + $"field '{OwnerFields.DisplayName(key)}', and the new owner "
+                + $"({_request.Owner?.GetType().ToString() ?? "null"}) has no such field.");
+        }
+
+        // The declared types are compared, not the field's current value, because a caller may restore the owner's
+        // fields after validation, when the owner still holds its constructor's values.
+        if (!fieldType.IsAssignableFrom(ownerField.FieldType) && !ownerField.FieldType.IsAssignableFrom(fieldType))
+        {
+            throw new FrameRebuildException(
+                method,
+                [$"field {field} is {fieldType}, the owner's field {key} is {ownerField.FieldType}"],
+                $"Cannot rebuild {method}: {CompilerNames.GetSourceName(field)} refers to the object in the owner's "
+                + $"field '{OwnerFields.DisplayName(key)}', which is now declared as {ownerField.FieldType}.");
+        }
+    }
 
     private Type? ResultType(SnapshotSlot slot) => slot.ResultType < 0 ? null : _types[slot.ResultType];
 
@@ -310,6 +357,17 @@ internal sealed class FrameRebuilder
                 }
             }
 
+            if (frame.Awaits.Kind == SlotKind.Leaf && shape.ResultType is not null)
+            {
+                var leaf = _model.Leaves.First(l => l.LeafId == frame.Awaits.Id);
+                var leafType = leaf.ResultTypeIndex < 0 ? null : _types[CheckIndex(leaf.ResultTypeIndex, _types.Length, "type")];
+                if (leafType != shape.ResultType)
+                {
+                    throw Damaged($"{name} awaits leaf {leaf.LeafId} of result type {leafType?.ToString() ?? "none"} "
+                        + $"with an awaiter of result type {shape.ResultType}");
+                }
+            }
+
             for (var i = 0; i < frame.Fields.Length; i++)
             {
                 var field = layout.StoredFields[i];
@@ -345,8 +403,43 @@ internal sealed class FrameRebuilder
 
     private void ValidateSlot(SnapshotSlot slot, Type fieldType, string method, string field, HashSet<long> leafIds)
     {
+        ValidateSlotKind(slot, fieldType, method, field, leafIds);
+        if (slot.IsTask && TaskShape.GetResultType(fieldType) is { } expected)
+        {
+            var stored = StoredResultType(slot);
+            if (stored != expected)
+            {
+                throw Damaged($"{method} field {field} is {fieldType}, the stored task has result type "
+                    + $"{stored?.ToString() ?? "none"}");
+            }
+        }
+    }
+
+    private Type? StoredResultType(SnapshotSlot slot)
+    {
         switch (slot.Kind)
         {
+            case SlotKind.Leaf:
+                var leaf = _model.Leaves.First(l => l.LeafId == slot.Id);
+                return leaf.ResultTypeIndex < 0 ? null : _types[CheckIndex(leaf.ResultTypeIndex, _types.Length, "type")];
+            case SlotKind.Frame:
+                return _layouts[_model.Frames[(int)slot.Id].TypeIndex]?.ResultType;
+            default:
+                return slot.ResultType < 0 ? null : _types[CheckIndex(slot.ResultType, _types.Length, "type")];
+        }
+    }
+
+    private void ValidateSlotKind(SnapshotSlot slot, Type fieldType, string method, string field, HashSet<long> leafIds)
+    {
+        switch (slot.Kind)
+        {
+            case SlotKind.DefaultStruct:
+                if (!fieldType.IsValueType)
+                {
+                    throw Damaged($"{method} field {field} of reference type {fieldType} is stored as a default struct");
+                }
+
+                break;
             case SlotKind.Null:
                 if (fieldType.IsValueType && Nullable.GetUnderlyingType(fieldType) is null)
                 {
@@ -375,6 +468,9 @@ internal sealed class FrameRebuilder
                         + $"({_request.Owner?.GetType().ToString() ?? "null"}) is not a {fieldType}.");
                 }
 
+                break;
+            case SlotKind.OwnerField:
+                ValidateOwnerField(slot, fieldType, method, field);
                 break;
             case SlotKind.Leaf:
                 if (!leafIds.Contains(slot.Id))

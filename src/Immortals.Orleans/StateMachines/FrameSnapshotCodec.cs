@@ -244,7 +244,7 @@ internal static class FrameSnapshotCodec
         writer.WriteByte((byte)slot.Kind);
         switch (slot.Kind)
         {
-            case SlotKind.Null or SlotKind.Owner:
+            case SlotKind.Null or SlotKind.Owner or SlotKind.DefaultStruct:
                 break;
             case SlotKind.CompletedTask or SlotKind.FaultedTask or SlotKind.CanceledTask or SlotKind.Enum:
                 writer.WriteLong(slot.Id);
@@ -261,10 +261,10 @@ internal static class FrameSnapshotCodec
         var kind = (SlotKind)reader.ReadByte();
         return kind switch
         {
-            SlotKind.Null or SlotKind.Owner => new SnapshotSlot(kind),
+            SlotKind.Null or SlotKind.Owner or SlotKind.DefaultStruct => new SnapshotSlot(kind),
             SlotKind.CompletedTask or SlotKind.FaultedTask or SlotKind.CanceledTask or SlotKind.Enum =>
                 new SnapshotSlot(kind, reader.ReadLong(), (int)reader.ReadLong()),
-            <= SlotKind.Enum => new SnapshotSlot(kind, reader.ReadLong()),
+            <= SlotKind.OwnerField => new SnapshotSlot(kind, reader.ReadLong()),
             _ => throw new FormatException($"The frame snapshot has an unknown slot kind {(byte)kind}."),
         };
     }

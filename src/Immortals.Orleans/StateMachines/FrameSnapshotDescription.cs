@@ -91,6 +91,8 @@ internal sealed record FrameSnapshotDescription(
     {
         SlotKind.Null => "null",
         SlotKind.Owner => "(owner)",
+        SlotKind.OwnerField => "owner field " + DescribeValue(slot.Id, values),
+        SlotKind.DefaultStruct => "(default)",
         SlotKind.Leaf => $"leaf {slot.Id}",
         SlotKind.Frame => $"frame {slot.Id}",
         SlotKind.Closure => $"closure {slot.Id} ({model.Types[model.Closures[(int)slot.Id].TypeIndex].DisplayName})",
@@ -110,6 +112,8 @@ internal sealed record FrameSnapshotDescription(
         SlotKind.Enum => "(enum)",
         SlotKind.Null => "(null)",
         SlotKind.Owner => "(owner)",
+        SlotKind.OwnerField => "(owner field)",
+        SlotKind.DefaultStruct => "(default)",
         SlotKind.Closure or SlotKind.LambdaCache => "(closure)",
         _ => "(task)",
     };

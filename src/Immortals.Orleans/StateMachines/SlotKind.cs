@@ -41,4 +41,16 @@ internal enum SlotKind : byte
     /// field of type <see cref="object"/>.
     /// </summary>
     Enum = 10,
+
+    /// <summary>
+    /// An object held by an instance field of the owner, read from the new owner's field on rebuild; the id is the
+    /// index of the field's key (<see cref="OwnerFields"/>) in the value array.
+    /// </summary>
+    OwnerField = 11,
+
+    /// <summary>
+    /// The default value of a struct that is not a primitive or an enum, such as the enumerator of a foreach loop
+    /// that has not started or has finished; recreated as the default value of the field's type.
+    /// </summary>
+    DefaultStruct = 12,
 }

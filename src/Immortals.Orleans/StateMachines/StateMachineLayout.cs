@@ -92,7 +92,7 @@ internal sealed class StateMachineLayout
     {
         foreach (var method in declaringType.GetMethods(AllMethods))
         {
-            if (method.Name != methodName || FormatSignature(method) != signature)
+            if (!IsNamed(method, methodName) || FormatSignature(method) != signature)
             {
                 continue;
             }
@@ -102,6 +102,12 @@ internal sealed class StateMachineLayout
 
         return null;
     }
+
+    // The state-machine type of an explicit interface implementation such as "Ns.IStep.RunAsync" is named
+    // "<Ns-IStep-RunAsync>d__N": type names cannot contain dots, so the compiler writes them as dashes, and the
+    // method identity read from that name has dashes too. No C# method name contains a dash.
+    private static bool IsNamed(MethodInfo method, string methodName) =>
+        method.Name == methodName || method.Name.Replace('.', '-') == methodName;
 
     /// <summary>Reads <c>&lt;&gt;1__state</c>: -1 while running or not started, -2 when finished, 0 or more while
     /// suspended at an await.</summary>

@@ -59,6 +59,45 @@ public sealed class AzureBlobCheckpointStorageTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Every_damaged_byte_fails_read_cleanly()
+    {
+        await using var harness = await StartStoreAsync();
+        var grain = StoreHarness.Grain("every-byte");
+        var expected = CheckpointState.Create(64, 7);
+        await harness.WriteAsync(grain, expected, null);
+        var blob = await SingleBlobAsync();
+        var original = (await blob.DownloadContentAsync()).Value.Content.ToArray();
+        var unexpected = new List<string>();
+
+        for (var position = 0; position < original.Length; position++)
+        {
+            foreach (var mask in new byte[] { 0x01, 0x80, 0xFF })
+            {
+                var damaged = (byte[])original.Clone();
+                damaged[position] ^= mask;
+                await blob.UploadAsync(BinaryData.FromBytes(damaged), overwrite: true);
+                try
+                {
+                    var read = await harness.ReadAsync(grain);
+                    if (read.State!.Version != expected.Version || !read.State.Data.SequenceEqual(expected.Data))
+                    {
+                        unexpected.Add($"byte {position} ^ 0x{mask:X2}: read returned other grain state");
+                    }
+                }
+                catch (CheckpointStorageException error) when (error.IsCorrupt)
+                {
+                }
+                catch (Exception error)
+                {
+                    unexpected.Add($"byte {position} ^ 0x{mask:X2}: {error.GetType().Name}: {error.Message}");
+                }
+            }
+        }
+
+        Assert.True(unexpected.Count == 0, string.Join(Environment.NewLine, unexpected.Take(20)));
+    }
+
+    [Fact]
     public async Task Flipped_bit_fails_read()
     {
         await using var harness = await StartStoreAsync();

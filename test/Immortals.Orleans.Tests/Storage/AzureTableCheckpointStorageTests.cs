@@ -167,6 +167,39 @@ public sealed class AzureTableCheckpointStorageTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Stores_with_other_limits_share_table()
+    {
+        var serviceId = $"service-{Guid.NewGuid():N}";
+        await using var spilling = await AzureStores.StartTableAsync(
+            azurite.ConnectionString, _table, _container, options => options.MaxInlineBytes = 0, serviceId: serviceId);
+        await using var inline = await AzureStores.StartTableAsync(
+            azurite.ConnectionString, _table, _container, serviceId: serviceId);
+        var grain = StoreHarness.Grain("two-limits");
+
+        var first = await spilling.WriteAsync(grain, CheckpointState.Create(2048, 1), null);
+        Assert.Single(await SpillBlobNamesAsync());
+        Assert.Equal(1, (await inline.ReadAsync(grain)).State!.Version);
+
+        var second = await inline.WriteAsync(grain, CheckpointState.Create(2048, 2), first.ETag);
+        Assert.Empty(await SpillBlobNamesAsync());
+        Assert.Equal(2, (await spilling.ReadAsync(grain)).State!.Version);
+
+        await Assert.ThrowsAnyAsync<InconsistentStateException>(
+            () => spilling.WriteAsync(grain, CheckpointState.Create(2048, 9), first.ETag));
+        Assert.Empty(await SpillBlobNamesAsync());
+
+        var third = await spilling.WriteAsync(grain, CheckpointState.Create(2048, 3), second.ETag);
+        Assert.Single(await SpillBlobNamesAsync());
+        var read = await inline.ReadAsync(grain);
+        Assert.Equal(3, read.State!.Version);
+        Assert.Equal(third.ETag, read.ETag);
+
+        await inline.Store.ClearStateAsync("state", grain, read);
+        Assert.Empty(await SpillBlobNamesAsync());
+        Assert.False((await spilling.ReadAsync(grain)).RecordExists);
+    }
+
+    [Fact]
     public async Task Garbage_entity_fails_read_and_stays()
     {
         await using var harness = await StartStoreAsync();
@@ -206,6 +239,51 @@ public sealed class AzureTableCheckpointStorageTests(AzuriteFixture azurite)
         AssertNamesStoreAndGrain(error, grain, AzureTableCheckpointStorage.StoreKind);
         Assert.True(error.IsCorrupt);
         Assert.Equal(garbage, (await blob.DownloadContentAsync()).Value.Content.ToArray());
+    }
+
+    [Theory]
+    [InlineData(64)]
+    [InlineData(10 * 1024)]
+    public async Task Every_damaged_entity_byte_fails_read_cleanly(int size)
+    {
+        await using var harness = await StartSmallInlineStoreAsync();
+        var grain = StoreHarness.Grain($"every-byte-{size}");
+        var expected = CheckpointState.Create(size, 7);
+        await harness.WriteAsync(grain, expected, null);
+        var table = new TableServiceClient(azurite.ConnectionString).GetTableClient(_table);
+        var entity = await SingleEntityAsync(table);
+        var original = entity.GetBinary("Data");
+        var unexpected = new List<string>();
+
+        for (var position = 0; position < original.Length; position++)
+        {
+            foreach (var mask in new byte[] { 0x01, 0x80, 0xFF })
+            {
+                var damaged = (byte[])original.Clone();
+                damaged[position] ^= mask;
+                var current = await SingleEntityAsync(table);
+                await table.UpdateEntityAsync(new TableEntity(current) { ["Data"] = damaged }, current.ETag, TableUpdateMode.Replace);
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+                try
+                {
+                    var read = new global::Orleans.GrainState<CheckpointState>();
+                    await harness.Store.ReadStateAsync("state", grain, read).WaitAsync(timeout.Token);
+                    if (read.State!.Version != expected.Version || !read.State.Data.SequenceEqual(expected.Data))
+                    {
+                        unexpected.Add($"byte {position} ^ 0x{mask:X2}: read returned other grain state");
+                    }
+                }
+                catch (CheckpointStorageException error) when (error.IsCorrupt)
+                {
+                }
+                catch (Exception error)
+                {
+                    unexpected.Add($"byte {position} ^ 0x{mask:X2}: {error.GetType().Name}: {error.Message}");
+                }
+            }
+        }
+
+        Assert.True(unexpected.Count == 0, string.Join(Environment.NewLine, unexpected.Take(20)));
     }
 
     [Fact]

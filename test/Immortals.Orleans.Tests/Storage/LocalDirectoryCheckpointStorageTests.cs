@@ -110,6 +110,45 @@ public sealed class LocalDirectoryCheckpointStorageTests : CheckpointStoreContra
     }
 
     [Fact]
+    public async Task Every_damaged_byte_fails_read_cleanly()
+    {
+        await using var harness = await StartStoreAsync();
+        var grain = StoreHarness.Grain("every-byte");
+        var expected = CheckpointState.Create(64, 7);
+        await harness.WriteAsync(grain, expected, null);
+        var path = Directory.GetFiles(_directory, "*.ckpt").Single();
+        var original = await File.ReadAllBytesAsync(path);
+        var unexpected = new List<string>();
+
+        for (var position = 0; position < original.Length; position++)
+        {
+            foreach (var mask in new byte[] { 0x01, 0x80, 0xFF })
+            {
+                var damaged = (byte[])original.Clone();
+                damaged[position] ^= mask;
+                await File.WriteAllBytesAsync(path, damaged);
+                try
+                {
+                    var read = await harness.ReadAsync(grain);
+                    if (read.State!.Version != expected.Version || !read.State.Data.SequenceEqual(expected.Data))
+                    {
+                        unexpected.Add($"byte {position} ^ 0x{mask:X2}: read returned other grain state");
+                    }
+                }
+                catch (CheckpointStorageException error) when (error.IsCorrupt)
+                {
+                }
+                catch (Exception error)
+                {
+                    unexpected.Add($"byte {position} ^ 0x{mask:X2}: {error.GetType().Name}: {error.Message}");
+                }
+            }
+        }
+
+        Assert.True(unexpected.Count == 0, string.Join(Environment.NewLine, unexpected.Take(20)));
+    }
+
+    [Fact]
     public async Task Foreign_file_under_name_is_rejected()
     {
         await using var harness = await StartStoreAsync();
@@ -140,6 +179,27 @@ public sealed class LocalDirectoryCheckpointStorageTests : CheckpointStoreContra
 
         using var again = CheckpointFileLock.TryOpen(path);
         Assert.NotNull(again);
+    }
+
+    [Fact]
+    public async Task Lock_file_error_is_not_contention()
+    {
+        // A lock file that cannot be opened for another reason than a lock (here a symbolic link to itself, which
+        // fails with ELOOP as a full disk fails with ENOSPC) must fail the write with that reason at once.
+        await using var harness = await StartAsync(TimeSpan.FromSeconds(2));
+        var grain = StoreHarness.Grain("broken-lock");
+        var written = await harness.WriteAsync(grain, CheckpointState.Create(10, 1), null);
+        var lockPath = Directory.GetFiles(_directory, "*.lock").Single();
+        File.Delete(lockPath);
+        File.CreateSymbolicLink(lockPath, lockPath);
+
+        var error = await Assert.ThrowsAsync<CheckpointStorageException>(
+            () => harness.WriteAsync(grain, CheckpointState.Create(10, 2), written.ETag));
+
+        AssertNamesStoreAndGrain(error, grain, LocalDirectoryCheckpointStorage.StoreKind);
+        Assert.DoesNotContain("Timed out", error.Message);
+        Assert.IsAssignableFrom<IOException>(error.InnerException);
+        Assert.Contains("symbolic links", error.Message);
     }
 
     [Fact]

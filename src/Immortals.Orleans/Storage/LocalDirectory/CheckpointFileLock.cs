@@ -16,6 +16,14 @@ internal sealed class CheckpointFileLock : IDisposable
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(5);
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMilliseconds(100);
 
+    // HResult of the IOException that .NET 10 raises when the file is locked: the errno EWOULDBLOCK from flock on
+    // Unix (11 on Linux, 35 on macOS and FreeBSD), and ERROR_SHARING_VIOLATION or ERROR_LOCK_VIOLATION on Windows.
+    // NOTE: only the Linux value was measured; the macOS and Windows values come from their error code tables.
+    private const int LinuxWouldBlock = 11;
+    private const int BsdWouldBlock = 35;
+    private const int WindowsSharingViolation = unchecked((int)0x80070020);
+    private const int WindowsLockViolation = unchecked((int)0x80070021);
+
     private readonly FileStream _stream;
 
     private CheckpointFileLock(FileStream stream)
@@ -52,18 +60,31 @@ internal sealed class CheckpointFileLock : IDisposable
         }
     }
 
-    /// <summary>Opens the lock file exclusively, or returns null when another handle has it locked.</summary>
+    /// <summary>
+    /// Opens the lock file exclusively, or returns null when another handle has it locked. Other failures to open
+    /// it, such as a full disk, are raised.
+    /// </summary>
     public static FileStream? TryOpen(string path)
     {
         try
         {
             return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 1);
         }
-        catch (IOException exception) when (exception is not FileNotFoundException
-            and not DirectoryNotFoundException and not PathTooLongException)
+        catch (IOException exception) when (IsLockedByOtherHandle(exception))
         {
             return null;
         }
+    }
+
+    private static bool IsLockedByOtherHandle(IOException exception)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return exception.HResult is WindowsSharingViolation or WindowsLockViolation;
+        }
+
+        var wouldBlock = OperatingSystem.IsLinux() ? LinuxWouldBlock : BsdWouldBlock;
+        return exception.HResult == wouldBlock;
     }
 
     /// <inheritdoc />
