@@ -21,6 +21,13 @@ internal sealed class FrameCaptureRequest
     /// </summary>
     public Func<AsyncMethodIdentity, FrameRole>? Classify { get; init; }
 
+    /// <summary>
+    /// Values of the owner's own state (for example a grain's fields), written first in the same serializer
+    /// session as the values of the frames, so that an object shared by the owner and a local stays shared after
+    /// rebuild. <see cref="FrameRebuildRequest.RestoreOwnerValues"/> receives them back.
+    /// </summary>
+    public IReadOnlyList<object?> OwnerValues { get; init; } = [];
+
     /// <summary>Roots in the order added.</summary>
     public IReadOnlyList<KeyValuePair<long, Task>> Roots => _roots;
 

@@ -38,6 +38,12 @@ internal sealed class FrameCapturer
     /// <summary>Captures every root; throws <see cref="FrameCaptureException"/> when one cannot be captured.</summary>
     public FrameSnapshotModel Capture()
     {
+        // Owner values take the first indices, so a rebuild hands them back by position.
+        foreach (var value in _request.OwnerValues)
+        {
+            AddValue(value, new ValueOrigin("owner", "owner state", value?.GetType() ?? typeof(object)));
+        }
+
         foreach (var (rootId, task) in _request.Roots)
         {
             // A root that finished before the capture keeps its outcome.

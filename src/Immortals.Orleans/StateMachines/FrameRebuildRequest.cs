@@ -31,4 +31,15 @@ internal sealed class FrameRebuildRequest
     /// serializer, not through this.
     /// </summary>
     public Func<string, Assembly?>? ResolveAssembly { get; init; }
+
+    /// <summary>
+    /// Number of owner values the snapshot starts with, as given in <see cref="FrameCaptureRequest.OwnerValues"/>.
+    /// </summary>
+    public int OwnerValueCount { get; init; }
+
+    /// <summary>
+    /// Receives the owner values on <see cref="Scheduler"/>, after the snapshot was validated and before any leaf
+    /// or frame is created; <see langword="null"/> to ignore them.
+    /// </summary>
+    public Action<object?[]>? RestoreOwnerValues { get; init; }
 }

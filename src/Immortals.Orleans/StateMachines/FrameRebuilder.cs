@@ -71,6 +71,14 @@ internal sealed class FrameRebuilder
     /// </summary>
     public IReadOnlyDictionary<long, Task> Construct()
     {
+        if (_request.RestoreOwnerValues is { } restore)
+        {
+            var count = _request.OwnerValueCount <= 0
+                ? 0
+                : CheckIndex(_request.OwnerValueCount - 1, _values.Length, "owner value") + 1;
+            restore(_values[..count]);
+        }
+
         var leaves = CreateLeaves();
         var closures = new object[_model.Closures.Count];
         for (var i = 0; i < closures.Length; i++)

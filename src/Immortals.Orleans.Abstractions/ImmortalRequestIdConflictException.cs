@@ -1,0 +1,28 @@
+namespace Immortals.Orleans;
+
+/// <summary>
+/// Thrown when a request id is reused for a call with another method or other arguments than the call that first used it. Choose a new request id for a new request.
+/// </summary>
+[GenerateSerializer]
+public sealed class ImmortalRequestIdConflictException : Exception
+{
+    /// <summary>Initializes a new instance of the <see cref="ImmortalRequestIdConflictException"/> class.</summary>
+    /// <param name="grainId">The immortal grain, as its grain id.</param>
+    /// <param name="methodName">The grain method, as <c>Interface.Method</c>, or <see langword="null"/>.</param>
+    /// <param name="message">Message that says what failed and what to do.</param>
+    /// <param name="innerException">Exception that caused this one, or <see langword="null"/>.</param>
+    public ImmortalRequestIdConflictException(string grainId, string? methodName, string message, Exception? innerException = null)
+        : base(message, innerException)
+    {
+        GrainId = grainId;
+        MethodName = methodName;
+    }
+
+    /// <summary>The immortal grain, as its grain id.</summary>
+    [Id(0)]
+    public string GrainId { get; private set; }
+
+    /// <summary>The grain method, as <c>Interface.Method</c>, or <see langword="null"/>.</summary>
+    [Id(1)]
+    public string? MethodName { get; private set; }
+}

@@ -1,0 +1,23 @@
+namespace Immortals.Orleans.Checkpointing;
+
+/// <summary>The stored result of a method run under an external request id, kept for the retention period.</summary>
+[GenerateSerializer]
+internal sealed class RetainedResult
+{
+    [Id(0)]
+    public string RequestId { get; set; } = "";
+
+    /// <summary>Hash of the serialized request, to reject the same id with other arguments.</summary>
+    [Id(1)]
+    public byte[] RequestHash { get; set; } = [];
+
+    /// <summary>Serialized <see cref="Calls.CallOutcome"/>.</summary>
+    [Id(2)]
+    public byte[] Outcome { get; set; } = [];
+
+    [Id(3)]
+    public DateTimeOffset ExpiresAt { get; set; }
+
+    [Id(4)]
+    public string MethodName { get; set; } = "";
+}

@@ -1,0 +1,46 @@
+namespace Immortals.Orleans.Hosting;
+
+/// <summary>Options of immortal grains, set through <see cref="ImmortalSiloBuilderExtensions.AddImmortals"/>.</summary>
+public sealed class ImmortalOptions
+{
+    /// <summary>Name of the storage provider of the embedded local-directory store used when no store is named.</summary>
+    public const string DefaultStorageName = "immortals-local";
+
+    /// <summary>
+    /// Name of the Orleans grain storage provider (<c>IGrainStorage</c>) that keeps checkpoints, for example one
+    /// added with <c>AddAzureTableImmortalStorage</c>. When <see langword="null"/>, checkpoints go to a local
+    /// directory store named <see cref="DefaultStorageName"/> in <see cref="DefaultDirectory"/>.
+    /// </summary>
+    public string? StorageName { get; set; }
+
+    /// <summary>Directory of the embedded store when <see cref="StorageName"/> is not set.</summary>
+    public string DefaultDirectory { get; set; } =
+        Path.Combine(Environment.CurrentDirectory, "immortal-checkpoints");
+
+    /// <summary>
+    /// First delay before a call without a result is delivered again, doubled after every attempt up to
+    /// <see cref="MaxResendDelay"/>. Deliveries are also sent again at once when a silo is declared dead.
+    /// </summary>
+    public TimeSpan ResendDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Largest delay between two deliveries of a call without a result.</summary>
+    public TimeSpan MaxResendDelay { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How long the result of a method run under an external request id is kept.</summary>
+    public TimeSpan RequestResultRetention { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>First delay before a failed checkpoint write is retried, doubled up to one minute.</summary>
+    public TimeSpan StorageRetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// Time a recovering activation may spend reading, fencing and rebuilding its checkpoint. It must stay below
+    /// Orleans' activation timeout (30 seconds by default), which cancels the activation.
+    /// </summary>
+    public TimeSpan RecoveryTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Number of records of the wake-up registry. Grains are spread over them by a hash of their id.</summary>
+    public int RegistryShards { get; set; } = 16;
+
+    /// <summary>Period of the registry sweep that wakes registered grains and removes finished ones.</summary>
+    public TimeSpan RegistrySweepPeriod { get; set; } = TimeSpan.FromMinutes(10);
+}

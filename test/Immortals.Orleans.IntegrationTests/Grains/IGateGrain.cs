@@ -1,0 +1,7 @@
+namespace Immortals.Orleans.IntegrationTests.Grains;
+
+/// <summary>An ordinary grain that holds a workflow at a step chosen by the test, through <see cref="TestGates"/>.</summary>
+public interface IGateGrain : IGrainWithIntegerKey
+{
+    Task Pass(string gateKey, int step);
+}

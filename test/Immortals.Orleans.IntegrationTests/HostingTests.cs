@@ -1,0 +1,88 @@
+using System.Net;
+using System.Net.Sockets;
+using Immortals.Orleans.Hosting;
+using Immortals.Orleans.IntegrationTests.Grains;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+
+namespace Immortals.Orleans.IntegrationTests;
+
+/// <summary>AddImmortals on a real silo host: the embedded store and option validation at start.</summary>
+public sealed class HostingTests : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), $"immortals-hosting-{Guid.NewGuid():N}");
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Default_store_is_local_directory()
+    {
+        using var host = BuildHost(options => options.DefaultDirectory = _directory);
+        await host.StartAsync();
+        try
+        {
+            var counter = host.Services.GetRequiredService<IGrainFactory>().GetGrain<ICounterGrain>("local-counter");
+
+            Assert.Equal(3, await counter.Add(3));
+
+            Assert.NotEmpty(Directory.EnumerateFiles(_directory, "*", SearchOption.AllDirectories));
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    [Theory]
+    [InlineData(nameof(ImmortalOptions.ResendDelay))]
+    [InlineData(nameof(ImmortalOptions.StorageName))]
+    [InlineData(nameof(ImmortalOptions.RegistryShards))]
+    public async Task Invalid_option_stops_silo_start(string option)
+    {
+        using var host = BuildHost(options =>
+        {
+            options.DefaultDirectory = _directory;
+            switch (option)
+            {
+                case nameof(ImmortalOptions.ResendDelay):
+                    options.ResendDelay = TimeSpan.Zero;
+                    break;
+                case nameof(ImmortalOptions.StorageName):
+                    options.StorageName = "missing-store";
+                    break;
+                default:
+                    options.RegistryShards = 0;
+                    break;
+            }
+        });
+
+        var error = await Assert.ThrowsAsync<OrleansConfigurationException>(() => host.StartAsync());
+
+        Assert.Contains(option, error.Message, StringComparison.Ordinal);
+    }
+
+    private static IHost BuildHost(Action<ImmortalOptions> configure)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.UseOrleans(silo => silo
+            .UseLocalhostClustering(FreePort(), FreePort())
+            .AddImmortals(configure));
+        return builder.Build();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
