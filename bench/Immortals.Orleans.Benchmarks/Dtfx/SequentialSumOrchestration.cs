@@ -1,0 +1,20 @@
+using DurableTask.Core;
+
+namespace Immortals.Orleans.Benchmarks.Dtfx;
+
+/// <summary>Calls <see cref="IncrementActivity"/> as many times as its input says, one after the other, and
+/// returns the sum of the results.</summary>
+internal sealed class SequentialSumOrchestration : TaskOrchestration<long, int>
+{
+    /// <inheritdoc />
+    public override async Task<long> RunTask(OrchestrationContext context, int input)
+    {
+        var sum = 0L;
+        for (var step = 0; step < input; step++)
+        {
+            sum += await context.ScheduleTask<int>(typeof(IncrementActivity), step);
+        }
+
+        return sum;
+    }
+}
