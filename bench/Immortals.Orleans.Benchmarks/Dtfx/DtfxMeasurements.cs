@@ -22,11 +22,13 @@ internal sealed class DtfxMeasurements(TaskHubClient client, string stepLogPath,
     /// <param name="StepsPerSecond">Activity calls per second, from the first start to the last step.</param>
     /// <param name="Step">Time from one activity execution to the next within an orchestration.</param>
     /// <param name="FirstStep">Time from the client's start request to the orchestration's first activity.</param>
+    /// <param name="StartRequest">Duration of the client's start request.</param>
     /// <param name="DuplicateExecutions">Activity executions beyond one per call.</param>
     public readonly record struct SequentialResult(
         double StepsPerSecond,
         LatencySummary Step,
         LatencySummary FirstStep,
+        LatencySummary StartRequest,
         int DuplicateExecutions);
 
     /// <summary>Figures of <see cref="RunFanOutAsync"/>.</summary>
@@ -48,14 +50,12 @@ internal sealed class DtfxMeasurements(TaskHubClient client, string stepLogPath,
     }
 
     /// <summary>
-    /// Leaves the worker without work for <paramref name="idle"/>, then starts one orchestration and returns the
-    /// time from the start request to its first activity, in milliseconds.
+    /// Leaves the worker without work for <paramref name="idle"/>, then runs one orchestration of 3 steps.
     /// </summary>
-    public async Task<double> MeasureFirstStepAfterIdleAsync(TimeSpan idle)
+    public async Task<SequentialResult> RunAfterIdleAsync(TimeSpan idle)
     {
         await Task.Delay(idle);
-        var result = await RunSequentialAsync(1, 3);
-        return result.FirstStep.Max;
+        return await RunSequentialAsync(1, 3);
     }
 
     /// <summary>
@@ -66,10 +66,13 @@ internal sealed class DtfxMeasurements(TaskHubClient client, string stepLogPath,
     {
         var ids = Enumerable.Range(0, orchestrations).Select(_ => $"seq-{Guid.NewGuid():N}").ToArray();
         var starts = new ConcurrentDictionary<string, long>();
+        var startRequests = new ConcurrentBag<double>();
         await Task.WhenAll(ids.Select(async id =>
         {
-            starts[id] = Stopwatch.GetTimestamp();
+            var start = Stopwatch.GetTimestamp();
+            starts[id] = start;
             await client.CreateOrchestrationInstanceAsync(typeof(SequentialSumOrchestration), id, steps);
+            startRequests.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         }));
 
         var records = await WaitForStepsAsync(ids, orchestrations * steps);
@@ -94,6 +97,7 @@ internal sealed class DtfxMeasurements(TaskHubClient client, string stepLogPath,
             orchestrations * steps / elapsed,
             LatencySummary.Of(stepLatencies),
             LatencySummary.Of(firstSteps),
+            LatencySummary.Of(startRequests),
             duplicates);
     }
 

@@ -16,7 +16,7 @@ internal static class DtfxRecovery
     /// <param name="NewWorkerReadyMilliseconds">From the kill until the new worker process had started.</param>
     /// <param name="FirstResumedStepMilliseconds">From the kill to the first activity the new worker ran.</param>
     /// <param name="LastResumedMilliseconds">
-    /// From the kill until the new worker had run an activity of every orchestration.
+    /// From the kill until the new worker had run an activity of every orchestration that was still running.
     /// </param>
     /// <param name="AllCompletedMilliseconds">From the kill until the client read every orchestration as completed.</param>
     /// <param name="StepsBeforeKill">Activity executions logged by the killed worker.</param>
@@ -78,7 +78,9 @@ internal static class DtfxRecovery
 
             var allCompleted = Stopwatch.GetTimestamp();
             var afterKill = StepLog.Read(secondLog).Where(record => ids.Contains(record.InstanceId)).ToArray();
-            var lastResumed = ids.Max(id => afterKill.Where(record => record.InstanceId == id).Min(record => record.Timestamp));
+            // An orchestration that finished before the kill has no step after it.
+            var lastResumed = afterKill.GroupBy(record => record.InstanceId)
+                .Max(group => group.Min(record => record.Timestamp));
             var all = StepLog.Read(firstLog).Concat(afterKill).ToArray();
             var duplicates = 0;
             foreach (var id in ids)

@@ -66,7 +66,9 @@ internal sealed class DtfxScenario : IBenchmarkScenario
             "settings",
             "client",
             "idle (s)",
-            "first step (ms)");
+            "start request (ms)",
+            "first step (ms)",
+            "next steps p50 (ms)");
         var recovery = report.StartTable(
             "recovery",
             "Recovery after SIGKILL of the worker process (10 orchestrations)",
@@ -119,8 +121,14 @@ internal sealed class DtfxScenario : IBenchmarkScenario
                     fanOut.Add(profile.Name, clientName, result.LastActivityMilliseconds, result.CompletedMilliseconds);
                 }
 
-                var firstStep = await measurements.MeasureFirstStepAfterIdleAsync(idle);
-                idleStart.Add(profile.Name, clientName, idle.TotalSeconds, firstStep);
+                var afterIdle = await measurements.RunAfterIdleAsync(idle);
+                idleStart.Add(
+                    profile.Name,
+                    clientName,
+                    idle.TotalSeconds,
+                    afterIdle.StartRequest.Max,
+                    afterIdle.FirstStep.Max,
+                    afterIdle.Step.P50);
             }
         }
 

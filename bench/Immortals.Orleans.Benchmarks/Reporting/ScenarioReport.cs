@@ -163,7 +163,7 @@ internal sealed class ScenarioReport
         private static string FormatCell(object? value) => value switch
         {
             null => "n/a",
-            double number => number.ToString(number >= 100 ? "F0" : "F1", CultureInfo.InvariantCulture),
+            double number => number.ToString(number >= 100 ? "F0" : number >= 1 ? "F1" : "F2", CultureInfo.InvariantCulture),
             _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty,
         };
     }
