@@ -42,7 +42,8 @@ internal sealed class DtfxDeployment : IAsyncDisposable
         var workerId = $"worker-{Guid.NewGuid():N}";
         if (!separateProcess)
         {
-            var worker = await DtfxWorker.StartAsync(profile.CreateSettings(connectionString, taskHub, workerId), stepLogPath);
+            var settings = profile.CreateSettings(connectionString, taskHub, workerId);
+            var worker = await DtfxWorker.StartAsync(settings, stepLogPath);
             return new DtfxDeployment(worker.Service, worker, stepLogPath);
         }
 

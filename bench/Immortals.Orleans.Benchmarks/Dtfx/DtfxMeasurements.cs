@@ -88,7 +88,8 @@ internal sealed class DtfxMeasurements(TaskHubClient client, string stepLogPath,
             firstSteps.Add(LatencySummary.ToMilliseconds(executions[0].Timestamp - starts[id]));
             for (var step = 1; step < executions.Length; step++)
             {
-                stepLatencies.Add(LatencySummary.ToMilliseconds(executions[step].Timestamp - executions[step - 1].Timestamp));
+                var ticks = executions[step].Timestamp - executions[step - 1].Timestamp;
+                stepLatencies.Add(LatencySummary.ToMilliseconds(ticks));
             }
         }
 

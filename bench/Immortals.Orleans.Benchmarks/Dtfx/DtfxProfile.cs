@@ -12,9 +12,9 @@ internal sealed class DtfxProfile
     public static readonly DtfxProfile Defaults = new("defaults", _ => { });
 
     /// <summary>
-    /// Settings tuned for a single host under test: queues polled at least every 500 ms instead of 30 s, queue
-    /// messages of a dead worker visible again after 5 s instead of 5 min, and partition leases that expire after
-    /// 5 s instead of 30 s, renewed and rebalanced every 2 s instead of 10 s.
+    /// Settings tuned for a single host under test. Queues are polled at least every 500 ms instead of 30 s, and
+    /// queue messages of a dead worker become visible again after 5 s instead of 5 min. Partition leases expire
+    /// after 5 s instead of 30 s and are renewed and rebalanced every 2 s instead of 10 s.
     /// </summary>
     public static readonly DtfxProfile Tuned = new("tuned", settings =>
     {
@@ -42,13 +42,15 @@ internal sealed class DtfxProfile
     {
         "defaults" => Defaults,
         "tuned" => Tuned,
-        _ => throw new ArgumentException($"Unknown settings profile '{name}': expected 'defaults' or 'tuned'.", nameof(name)),
+        _ => throw new ArgumentException(
+            $"Unknown settings profile '{name}': expected 'defaults' or 'tuned'.",
+            nameof(name)),
     };
 
     /// <summary>
     /// Creates the settings for one worker or client. The connection string must name explicit 127.0.0.1
-    /// endpoints; the worker id must be unique per process, because two workers with one id (by default the
-    /// machine name) count as the same lease owner.
+    /// endpoints. The worker id must be unique per process, because two workers with one id count as the same
+    /// lease owner, and the default id is the machine name.
     /// </summary>
     public AzureStorageOrchestrationServiceSettings CreateSettings(string connectionString, string taskHub, string workerId)
     {

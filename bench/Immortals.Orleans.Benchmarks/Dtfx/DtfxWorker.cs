@@ -23,7 +23,9 @@ internal sealed class DtfxWorker : IAsyncDisposable
     /// <summary>The orchestration service the worker runs on.</summary>
     public AzureStorageOrchestrationService Service { get; }
 
-    /// <summary>Creates the task hub if needed and starts a worker that records its steps in <paramref name="stepLogPath"/>.</summary>
+    /// <summary>
+    /// Creates the task hub if needed and starts a worker that records its steps in <paramref name="stepLogPath"/>.
+    /// </summary>
     public static async Task<DtfxWorker> StartAsync(AzureStorageOrchestrationServiceSettings settings, string stepLogPath)
     {
         var service = new AzureStorageOrchestrationService(settings);

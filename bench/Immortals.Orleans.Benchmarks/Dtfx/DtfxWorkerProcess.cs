@@ -39,7 +39,8 @@ internal sealed class DtfxWorkerProcess : IAsyncDisposable
             startInfo.ArgumentList.Add(typeof(DtfxWorkerProcess).Assembly.Location);
         }
 
-        foreach (var argument in new[] { DtfxWorkerRole.RoleName, connectionString, taskHub, profile.Name, workerId, stepLogPath })
+        string[] arguments = [DtfxWorkerRole.RoleName, connectionString, taskHub, profile.Name, workerId, stepLogPath];
+        foreach (var argument in arguments)
         {
             startInfo.ArgumentList.Add(argument);
         }
@@ -55,7 +56,7 @@ internal sealed class DtfxWorkerProcess : IAsyncDisposable
                 {
                     var ready = Stopwatch.GetTimestamp();
 
-                    // Keep reading so that the worker never blocks on a full output pipe.
+                    // Drain the rest of the output, so that the worker cannot block on a full pipe.
                     _ = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
                     return new DtfxWorkerProcess(process, ready);
                 }

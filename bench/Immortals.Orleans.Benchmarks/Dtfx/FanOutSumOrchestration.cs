@@ -2,8 +2,10 @@ using DurableTask.Core;
 
 namespace Immortals.Orleans.Benchmarks.Dtfx;
 
-/// <summary>Calls <see cref="IncrementActivity"/> as many times as its input says, all at once, and returns the sum
-/// of the results.</summary>
+/// <summary>
+/// Calls <see cref="IncrementActivity"/> all at once, as many times as its input gives, and returns the sum of the
+/// results.
+/// </summary>
 internal sealed class FanOutSumOrchestration : TaskOrchestration<long, int>
 {
     /// <inheritdoc />

@@ -2,8 +2,10 @@ using DurableTask.Core;
 
 namespace Immortals.Orleans.Benchmarks.Dtfx;
 
-/// <summary>Calls <see cref="IncrementActivity"/> as many times as its input says, one after the other, and
-/// returns the sum of the results.</summary>
+/// <summary>
+/// Calls <see cref="IncrementActivity"/> one call after the other, as many times as its input gives, and returns
+/// the sum of the results.
+/// </summary>
 internal sealed class SequentialSumOrchestration : TaskOrchestration<long, int>
 {
     /// <inheritdoc />

@@ -87,7 +87,8 @@ internal sealed class ScenarioReport
 
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var options = new JsonSerializerOptions { WriteIndented = true };
-        File.WriteAllText(path, root.ToJsonString(options) + "\n", Encoding.UTF8);
+        var utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
+        File.WriteAllText(path, root.ToJsonString(options) + "\n", utf8);
         Console.WriteLine($"results written to {path}");
     }
 
@@ -163,8 +164,19 @@ internal sealed class ScenarioReport
         private static string FormatCell(object? value) => value switch
         {
             null => "n/a",
-            double number => number.ToString(number >= 100 ? "F0" : number >= 1 ? "F1" : "F2", CultureInfo.InvariantCulture),
+            double number => number.ToString(DecimalsFor(number), CultureInfo.InvariantCulture),
             _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty,
         };
+
+        /// <summary>Returns the format of a number with about three significant digits.</summary>
+        private static string DecimalsFor(double number)
+        {
+            if (number >= 100)
+            {
+                return "F0";
+            }
+
+            return number >= 1 ? "F1" : "F2";
+        }
     }
 }

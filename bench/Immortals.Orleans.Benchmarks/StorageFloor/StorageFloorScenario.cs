@@ -8,8 +8,8 @@ namespace Immortals.Orleans.Benchmarks.StorageFloor;
 
 /// <summary>
 /// The rate of conditional (If-Match ETag) Azure Table entity updates that a private Azurite on 127.0.0.1 sustains,
-/// with 1 and with 50 concurrent writers, each replacing its own entity in a loop: the storage floor under every
-/// durable step that writes one table entity.
+/// with 1 and with 50 concurrent writers that each replace their own entity in a loop. It is the storage floor
+/// under every durable step that writes a table entity.
 /// </summary>
 internal sealed class StorageFloorScenario : IBenchmarkScenario
 {
