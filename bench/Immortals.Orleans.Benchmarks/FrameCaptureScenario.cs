@@ -1,4 +1,4 @@
-using System.Globalization;
+using Immortals.Orleans.Benchmarks.Reporting;
 using Immortals.Orleans.StateMachines;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
@@ -28,20 +28,36 @@ internal sealed class FrameCaptureScenario : IBenchmarkScenario
         var rounds = quick ? 5 : 15;
         var roundTime = TimeSpan.FromMilliseconds(quick ? 300 : 1000);
 
-        Console.WriteLine($"frames scenario, {(quick ? "quick" : "full")} mode: {rounds} rounds of about {roundTime.TotalMilliseconds} ms, median per operation");
-        Console.WriteLine($".NET {Environment.Version}, {Environment.ProcessorCount} logical processors, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
-        Console.WriteLine();
-        Console.WriteLine("| frames | capture (µs) | plain serialize (µs) | time ratio | snapshot (bytes) | plain (bytes) | size ratio | capture alloc (bytes) | rebuild (µs) |");
-        Console.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        var report = new ScenarioReport(Name, quick);
+        report.Note("method", $"{rounds} rounds of about {roundTime.TotalMilliseconds} ms, median per operation");
+        var table = report.StartTable(
+            "chains",
+            "Capture and rebuild of suspended chains",
+            "frames",
+            "capture (µs)",
+            "plain serialize (µs)",
+            "time ratio",
+            "snapshot (bytes)",
+            "plain (bytes)",
+            "size ratio",
+            "capture alloc (bytes)",
+            "rebuild (µs)");
         foreach (var depth in new[] { 1, 10 })
         {
-            MeasureChain(engine, serializer, depth, rounds, roundTime);
+            MeasureChain(engine, serializer, depth, rounds, roundTime, table);
         }
 
+        report.Save(ResultsLocation.LatestJson);
         return Task.CompletedTask;
     }
 
-    private static void MeasureChain(AsyncFrameEngine engine, Serializer serializer, int depth, int rounds, TimeSpan roundTime)
+    private static void MeasureChain(
+        AsyncFrameEngine engine,
+        Serializer serializer,
+        int depth,
+        int rounds,
+        TimeSpan roundTime,
+        ScenarioReport.Table table)
     {
         var sample = new Sample(7, "sample text");
         var key = Guid.Parse("3f2504e0-4f89-11d3-9a0c-0305e82c3301");
@@ -80,10 +96,15 @@ internal sealed class FrameCaptureScenario : IBenchmarkScenario
         };
         var rebuild = Measurement.Run(() => engine.RebuildAsync(snapshot, rebuildRequest).GetAwaiter().GetResult(), rounds, roundTime);
 
-        Console.WriteLine(string.Create(
-            CultureInfo.InvariantCulture,
-            $"| {depth} | {capture.MedianNanoseconds / 1000:F1} | {baseline.MedianNanoseconds / 1000:F2} | "
-            + $"{capture.MedianNanoseconds / baseline.MedianNanoseconds:F1}x | {snapshot.Length} | {plainBytes.Length} | "
-            + $"{(double)snapshot.Length / plainBytes.Length:F1}x | {capture.AllocatedBytes:F0} | {rebuild.MedianNanoseconds / 1000:F1} |"));
+        table.Add(
+            depth,
+            capture.MedianNanoseconds / 1000,
+            baseline.MedianNanoseconds / 1000,
+            capture.MedianNanoseconds / baseline.MedianNanoseconds,
+            snapshot.Length,
+            plainBytes.Length,
+            (double)snapshot.Length / plainBytes.Length,
+            capture.AllocatedBytes,
+            rebuild.MedianNanoseconds / 1000);
     }
 }

@@ -1,7 +1,14 @@
 using Immortals.Orleans.Benchmarks;
+using Immortals.Orleans.Benchmarks.Dtfx;
+using Immortals.Orleans.Benchmarks.StorageFloor;
 
 // Usage: dotnet run -c Release --project bench/Immortals.Orleans.Benchmarks -- SCENARIO [--quick]
-IBenchmarkScenario[] scenarios = [new FrameCaptureScenario()];
+if (args.Length > 0 && args[0] == DtfxWorkerRole.RoleName)
+{
+    return await DtfxWorkerRole.RunAsync(args[1..]);
+}
+
+IBenchmarkScenario[] scenarios = [new FrameCaptureScenario(), new StorageFloorScenario(), new DtfxScenario()];
 
 var quick = args.Contains("--quick");
 var names = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
@@ -12,7 +19,7 @@ if (scenario is null)
     Console.Error.WriteLine("scenarios:");
     foreach (var known in scenarios)
     {
-        Console.Error.WriteLine($"  {known.Name,-10} {known.Description}");
+        Console.Error.WriteLine($"  {known.Name,-14} {known.Description}");
     }
 
     return 2;
