@@ -214,6 +214,27 @@ public sealed class UserScenarioTests(AzuriteFixture azurite) : IClassFixture<Az
     }
 
     [Fact]
+    public async Task Racing_request_ids_on_reentrant_grain()
+    {
+        var run = new WorkflowRun(_cluster.Client);
+        var grain = _cluster.Client.GetGrain<IReentrantWorkflowGrain>("reentrant-" + run.Id);
+        var requestId = "request-" + run.Id;
+
+        // A reentrant grain starts every request at once, so the requests race inside one activation.
+        var attempts = Enumerable.Range(0, 4)
+            .Select(_ => Task.Run(() => ImmortalRequests.InvokeAsync(
+                grain,
+                requestId,
+                workflow => workflow.Run(run.CounterKey, 5, run.GateKey, run.SinkKey))))
+            .ToList();
+        var results = await Task.WhenAll(attempts).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.All(results, result => Assert.Equal(15, result));
+        Assert.Equal("15", await run.WaitForReportAsync());
+        Assert.Equal(5, await run.Counter.GetCount());
+    }
+
+    [Fact]
     public async Task Exception_before_first_await_reaches_caller()
     {
         var run = new WorkflowRun(_cluster.Client);
@@ -258,6 +279,49 @@ public sealed class UserScenarioTests(AzuriteFixture azurite) : IClassFixture<Az
         Assert.Equal($"{size}:{expectedSum}", await run.WaitForReportAsync());
         Assert.Equal(1, await payload.GetMade());
         await ObserveAsync(started);
+    }
+
+    [Fact]
+    public async Task Large_argument_survives_callee_kill()
+    {
+        const int size = 1024 * 1024;
+        var run = new WorkflowRun(_cluster.Client);
+        var payload = _cluster.Client.GetGrain<IPayloadGrain>("payload-" + run.Id);
+        Arm(run.GateKey, 1);
+        var started = run.Workflow.SendLarge("payload-" + run.Id, size, run.SinkKey, run.GateKey);
+        await TestGates.WaitReachedAsync(run.GateKey, 1);
+
+        await _cluster.KillSiloOfAsync(payload, () => TestGates.ReleaseAll(run.GateKey));
+
+        var expectedSum = PayloadGrain.Fill(size, 3).Sum(value => (long)value);
+        Assert.Equal(expectedSum.ToString(), await run.WaitForReportAsync());
+        Assert.Equal(1, await payload.GetSummed());
+        await ObserveAsync(started);
+    }
+
+    [Fact]
+    public async Task Request_id_retries_attach_after_reentrant_kill()
+    {
+        var run = new WorkflowRun(_cluster.Client);
+        var grain = _cluster.Client.GetGrain<IReentrantWorkflowGrain>("reentrant-" + run.Id);
+        var requestId = "request-" + run.Id;
+        Arm(run.GateKey, 2);
+        var first = ImmortalRequests.InvokeAsync(grain, requestId, g => g.Run(run.CounterKey, 5, run.GateKey, run.SinkKey));
+        await TestGates.WaitReachedAsync(run.GateKey, 2);
+
+        await _cluster.KillSiloOfAsync(grain, () => TestGates.ReleaseAll(run.GateKey));
+        await ObserveAsync(first);
+        var retries = Enumerable.Range(0, 4)
+            .Select(_ => Task.Run(() => ImmortalRequests.InvokeAsync(
+                grain,
+                requestId,
+                g => g.Run(run.CounterKey, 5, run.GateKey, run.SinkKey))))
+            .ToList();
+        var results = await Task.WhenAll(retries).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.All(results, result => Assert.Equal(15, result));
+        Assert.Equal("15", await run.WaitForReportAsync());
+        Assert.Equal(5, await run.Counter.GetCount());
     }
 
     private async Task<InProcessSiloHandle> FindActivationElsewhereAsync(

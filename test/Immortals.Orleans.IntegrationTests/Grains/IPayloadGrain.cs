@@ -8,4 +8,10 @@ public interface IPayloadGrain : IGrainWithStringKey
 
     /// <summary>How often <see cref="Make"/> ran to completion in a committed state.</summary>
     Task<int> GetMade();
+
+    /// <summary>Passes test gate 1, then returns the sum of <paramref name="data"/>.</summary>
+    Task<long> SumAfterGate(byte[] data, string gateKey);
+
+    /// <summary>How often <see cref="SumAfterGate"/> ran to completion in a committed state.</summary>
+    Task<int> GetSummed();
 }

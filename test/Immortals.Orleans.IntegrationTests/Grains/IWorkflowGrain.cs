@@ -47,4 +47,7 @@ public interface IWorkflowGrain : IGrainWithStringKey
 
     /// <summary>Fetches a large payload, holds it across a gate and reports its length and checksum.</summary>
     Task<string> FetchLarge(string payloadKey, int size, string gateKey, string sinkKey);
+
+    /// <summary>Sends a large payload to a callee that sums it after a gate, and reports the sum.</summary>
+    Task<long> SendLarge(string payloadKey, int size, string sinkKey, string gateKey);
 }

@@ -158,4 +158,11 @@ public sealed class WorkflowGrain : Grain, IWorkflowGrain, IImmortalGrain
         await GrainFactory.GetGrain<IResultSinkGrain>(sinkKey).Report(report);
         return report;
     }
+
+    public async Task<long> SendLarge(string payloadKey, int size, string sinkKey, string gateKey)
+    {
+        var sum = await GrainFactory.GetGrain<IPayloadGrain>(payloadKey).SumAfterGate(PayloadGrain.Fill(size, 3), gateKey);
+        await GrainFactory.GetGrain<IResultSinkGrain>(sinkKey).Report(sum.ToString());
+        return sum;
+    }
 }
