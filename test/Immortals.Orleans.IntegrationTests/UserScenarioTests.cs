@@ -162,6 +162,33 @@ public sealed class UserScenarioTests(AzuriteFixture azurite) : IClassFixture<Az
         await ObserveAsync(secondStarted);
     }
 
+    [Fact]
+    public async Task Reentrant_roots_share_list_through_kill()
+    {
+        var first = new WorkflowRun(_cluster.Client);
+        var second = new WorkflowRun(_cluster.Client);
+        var grain = _cluster.Client.GetGrain<IReentrantWorkflowGrain>("reentrant-" + first.Id);
+        Arm(first.GateKey, 3);
+        Arm(second.GateKey, 2);
+        var firstStarted = grain.AppendCounts(first.CounterKey, 5, first.GateKey);
+        var secondStarted = grain.AppendCounts(first.CounterKey, 5, second.GateKey);
+        await TestGates.WaitReachedAsync(first.GateKey, 3);
+        await TestGates.WaitReachedAsync(second.GateKey, 2);
+
+        await _cluster.KillSiloOfAsync(grain, () =>
+        {
+            TestGates.ReleaseAll(first.GateKey);
+            TestGates.ReleaseAll(second.GateKey);
+        });
+
+        // Both roots add to one counter, so the shared list holds each count from 1 to 10 exactly once.
+        var counts = await Eventually.GetAsync(grain.GetCounts, counts => counts.Count >= 10, TimeSpan.FromSeconds(60));
+        Assert.Equal(Enumerable.Range(1, 10), counts.Order());
+        Assert.Equal(10, await first.Counter.GetCount());
+        await ObserveAsync(firstStarted);
+        await ObserveAsync(secondStarted);
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(3)]

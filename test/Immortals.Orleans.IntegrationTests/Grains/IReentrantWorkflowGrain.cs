@@ -14,4 +14,13 @@ public interface IReentrantWorkflowGrain : IGrainWithStringKey
 
     /// <summary>Returns the sum of all amounts that <see cref="Add"/> added.</summary>
     Task<int> GetTotal();
+
+    /// <summary>
+    /// Adds 1 to the counter <paramref name="steps"/> times, appending each count to a list field that all roots
+    /// share, and passes gate step i after call i.
+    /// </summary>
+    Task AppendCounts(string counterKey, int steps, string gateKey);
+
+    /// <summary>Returns the shared list field that <see cref="AppendCounts"/> fills.</summary>
+    Task<List<int>> GetCounts();
 }

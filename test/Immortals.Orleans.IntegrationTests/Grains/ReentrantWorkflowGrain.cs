@@ -5,6 +5,7 @@ namespace Immortals.Orleans.IntegrationTests.Grains;
 [Reentrant]
 public sealed class ReentrantWorkflowGrain : Grain, IReentrantWorkflowGrain, IImmortalGrain
 {
+    private readonly List<int> _counts = [];
     private int _total;
 
     public async Task<int> Run(string counterKey, int steps, string gateKey, string sinkKey)
@@ -39,4 +40,16 @@ public sealed class ReentrantWorkflowGrain : Grain, IReentrantWorkflowGrain, IIm
     }
 
     public Task<int> GetTotal() => Task.FromResult(_total);
+
+    public async Task AppendCounts(string counterKey, int steps, string gateKey)
+    {
+        var counter = GrainFactory.GetGrain<ICounterGrain>(counterKey);
+        for (var step = 1; step <= steps; step++)
+        {
+            _counts.Add(await counter.Add(1));
+            await GrainFactory.GetGrain<IGateGrain>(0).Pass(gateKey, step);
+        }
+    }
+
+    public Task<List<int>> GetCounts() => Task.FromResult(_counts.ToList());
 }
