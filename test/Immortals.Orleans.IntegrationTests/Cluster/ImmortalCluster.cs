@@ -18,15 +18,19 @@ public sealed class ImmortalCluster : IAsyncDisposable
 {
     public const string StorageName = "checkpoints";
 
-    private ImmortalCluster(InProcessTestCluster cluster, string tableName)
+    private ImmortalCluster(InProcessTestCluster cluster, string tableName, string containerName)
     {
         Cluster = cluster;
         TableName = tableName;
+        ContainerName = containerName;
     }
 
     public InProcessTestCluster Cluster { get; }
 
     public string TableName { get; }
+
+    /// <summary>Blob container where the table store spills checkpoints too large for a table entity.</summary>
+    public string ContainerName { get; }
 
     public IClusterClient Client => Cluster.Client;
 
@@ -98,7 +102,7 @@ public sealed class ImmortalCluster : IAsyncDisposable
             options => options.ResponseTimeout = clientResponseTimeout ?? TimeSpan.FromMinutes(2)));
         var cluster = builder.Build();
         await cluster.DeployAsync();
-        return new ImmortalCluster(cluster, tableName);
+        return new ImmortalCluster(cluster, tableName, containerName);
     }
 
     /// <summary>Returns the silo where a grain is active, or <see langword="null"/>.</summary>

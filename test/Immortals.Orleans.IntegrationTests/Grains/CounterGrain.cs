@@ -35,4 +35,18 @@ public sealed class CounterGrain : Grain, ICounterGrain, IImmortalGrain
         _count += amount;
         return _count;
     }
+
+    public async Task<int> AddUnlessFailing(bool fail, string gateKey, int amount)
+    {
+        if (fail)
+        {
+            throw new InvalidOperationException("failed before the first await");
+        }
+
+        await GrainFactory.GetGrain<IGateGrain>(0).Pass(gateKey, 1);
+        _count += amount;
+        return _count;
+    }
+
+    public Task<int> ThrowAtOnce(string message) => throw new InvalidOperationException(message);
 }

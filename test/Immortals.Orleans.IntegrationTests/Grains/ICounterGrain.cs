@@ -15,4 +15,11 @@ public interface ICounterGrain : IGrainWithStringKey
 
     /// <summary>Runs longer than the response timeout by calling an ordinary sleeper grain several times.</summary>
     Task<int> AddSlowly(int amount, int naps, int napMilliseconds);
+
+    /// <summary>Throws <see cref="InvalidOperationException"/> when <paramref name="fail"/> is set, before its first
+    /// await; otherwise waits at a test gate and adds.</summary>
+    Task<int> AddUnlessFailing(bool fail, string gateKey, int amount);
+
+    /// <summary>Throws <see cref="InvalidOperationException"/> from a method that is not async.</summary>
+    Task<int> ThrowAtOnce(string message);
 }

@@ -32,4 +32,22 @@ public interface IWorkflowGrain : IGrainWithStringKey
 
     /// <summary>Calls an ordinary relay grain that calls the counter twice.</summary>
     Task<int> CallThroughOrdinary(string relayKey, string counterKey);
+
+    /// <summary>Calls the middle grain of a chain <paramref name="steps"/> times and sums the counts it returns.</summary>
+    Task<int> RunChain(string middleKey, string counterKey, int steps, string gateKey, string sinkKey);
+
+    /// <summary>
+    /// Adds 1 to the counter <paramref name="steps"/> times, keeping each count in a list field and a dictionary field
+    /// between the call and the gate, and reports both fields.
+    /// </summary>
+    Task<string> RecordCounts(string counterKey, int steps, string gateKey, string sinkKey);
+
+    /// <summary>Calls two counter methods that throw before any await, catches both, then adds 1 and reports.</summary>
+    Task<string> CatchEarlyFailures(string counterKey, string gateKey, string sinkKey);
+
+    /// <summary>Fetches a large payload, holds it across a gate and reports its length and checksum.</summary>
+    Task<string> FetchLarge(string payloadKey, int size, string gateKey, string sinkKey);
+
+    /// <summary>Sends a large payload to a callee that sums it after a gate, and reports the sum.</summary>
+    Task<long> SendLarge(string payloadKey, int size, string sinkKey, string gateKey);
 }

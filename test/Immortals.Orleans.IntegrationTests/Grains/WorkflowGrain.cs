@@ -3,6 +3,8 @@ namespace Immortals.Orleans.IntegrationTests.Grains;
 public sealed class WorkflowGrain : Grain, IWorkflowGrain, IImmortalGrain
 {
     private readonly List<int> _items = [];
+    private readonly List<int> _counts = [];
+    private readonly Dictionary<int, int> _countByStep = [];
     private int _caught;
 
     public async Task<int> Run(string counterKey, int steps, string gateKey, string sinkKey)
@@ -83,4 +85,84 @@ public sealed class WorkflowGrain : Grain, IWorkflowGrain, IImmortalGrain
 
     public Task<int> CallThroughOrdinary(string relayKey, string counterKey) =>
         GrainFactory.GetGrain<IRelayGrain>(relayKey).AddTwice(counterKey);
+
+    public async Task<int> RunChain(string middleKey, string counterKey, int steps, string gateKey, string sinkKey)
+    {
+        var middle = GrainFactory.GetGrain<IChainGrain>(middleKey);
+        var sum = 0;
+        for (var step = 1; step <= steps; step++)
+        {
+            sum += await middle.Forward(counterKey, gateKey, step);
+        }
+
+        await GrainFactory.GetGrain<IResultSinkGrain>(sinkKey).Report(sum.ToString());
+        return sum;
+    }
+
+    public async Task<string> RecordCounts(string counterKey, int steps, string gateKey, string sinkKey)
+    {
+        var counter = GrainFactory.GetGrain<ICounterGrain>(counterKey);
+        for (var step = 1; step <= steps; step++)
+        {
+            var count = await counter.Add(1);
+            _counts.Add(count);
+            _countByStep[step] = count;
+            await GrainFactory.GetGrain<IGateGrain>(0).Pass(gateKey, step);
+            _countByStep.Remove(step - 1);
+        }
+
+        var report = string.Join(",", _counts) + "|" + string.Join(",", _countByStep.Select(pair => $"{pair.Key}={pair.Value}"));
+        await GrainFactory.GetGrain<IResultSinkGrain>(sinkKey).Report(report);
+        return report;
+    }
+
+    public async Task<string> CatchEarlyFailures(string counterKey, string gateKey, string sinkKey)
+    {
+        var counter = GrainFactory.GetGrain<ICounterGrain>(counterKey);
+        var messages = new List<string>();
+        try
+        {
+            await counter.AddUnlessFailing(true, gateKey, 100);
+        }
+        catch (InvalidOperationException exception)
+        {
+            messages.Add(exception.Message);
+        }
+
+        try
+        {
+            await counter.ThrowAtOnce("thrown at once");
+        }
+        catch (InvalidOperationException exception)
+        {
+            messages.Add(exception.Message);
+        }
+
+        var count = await counter.AddUnlessFailing(false, gateKey, 1);
+        var report = $"{count}:{string.Join("/", messages)}";
+        await GrainFactory.GetGrain<IResultSinkGrain>(sinkKey).Report(report);
+        return report;
+    }
+
+    public async Task<string> FetchLarge(string payloadKey, int size, string gateKey, string sinkKey)
+    {
+        var payload = await GrainFactory.GetGrain<IPayloadGrain>(payloadKey).Make(size, 7);
+        await GrainFactory.GetGrain<IGateGrain>(0).Pass(gateKey, 1);
+        var sum = 0L;
+        foreach (var value in payload)
+        {
+            sum += value;
+        }
+
+        var report = $"{payload.Length}:{sum}";
+        await GrainFactory.GetGrain<IResultSinkGrain>(sinkKey).Report(report);
+        return report;
+    }
+
+    public async Task<long> SendLarge(string payloadKey, int size, string sinkKey, string gateKey)
+    {
+        var sum = await GrainFactory.GetGrain<IPayloadGrain>(payloadKey).SumAfterGate(PayloadGrain.Fill(size, 3), gateKey);
+        await GrainFactory.GetGrain<IResultSinkGrain>(sinkKey).Report(sum.ToString());
+        return sum;
+    }
 }
