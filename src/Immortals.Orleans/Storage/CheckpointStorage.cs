@@ -75,7 +75,7 @@ internal abstract class CheckpointStorage : IGrainStorage, ILifecycleParticipant
         ClearStateAsync(stateName, grainId, grainState, CancellationToken.None);
 
     /// <inheritdoc />
-    public async Task ReadStateAsync<T>(
+    public Task ReadStateAsync<T>(
         string stateName,
         GrainId grainId,
         IGrainState<T> grainState,
@@ -83,34 +83,29 @@ internal abstract class CheckpointStorage : IGrainStorage, ILifecycleParticipant
     {
         ArgumentNullException.ThrowIfNull(stateName);
         ArgumentNullException.ThrowIfNull(grainState);
-        var identity = CheckpointIdentity.Create(ServiceId, stateName, grainId);
-        var tags = CheckpointStorageMetrics.CreateTags(Kind, Name, "read");
-        var started = _timeProvider.GetTimestamp();
-        try
-        {
-            var bytes = await ReadCoreAsync(identity, grainId, stateName, grainState, cancellationToken);
-            CheckpointStorageMetrics.Reads.Add(1, tags);
-            if (bytes is null)
+        return MeasureAsync(
+            "read",
+            stateName,
+            grainId,
+            () => grainState.ETag,
+            async (identity, tags) =>
             {
-                Logger.CheckpointNotFound(identity.GrainId, Kind, Name);
-                return;
-            }
+                var bytes = await ReadCoreAsync(identity, grainId, stateName, grainState, cancellationToken);
+                CheckpointStorageMetrics.Reads.Add(1, tags);
+                if (bytes is null)
+                {
+                    Logger.CheckpointNotFound(identity.GrainId, Kind, Name);
+                    return;
+                }
 
-            CheckpointStorageMetrics.BytesRead.Add(bytes.Value, tags);
-            Logger.CheckpointRead(identity.GrainId, Kind, Name, bytes.Value, grainState.ETag);
-        }
-        catch (Exception exception) when (!IsCancellation(exception, cancellationToken))
-        {
-            throw Translate(exception, "read", identity, stateName, grainState.ETag, tags);
-        }
-        finally
-        {
-            CheckpointStorageMetrics.Duration.Record(_timeProvider.GetElapsedTime(started).TotalSeconds, tags);
-        }
+                CheckpointStorageMetrics.BytesRead.Add(bytes.Value, tags);
+                Logger.CheckpointRead(identity.GrainId, Kind, Name, bytes.Value, grainState.ETag);
+            },
+            cancellationToken);
     }
 
     /// <inheritdoc />
-    public async Task WriteStateAsync<T>(
+    public Task WriteStateAsync<T>(
         string stateName,
         GrainId grainId,
         IGrainState<T> grainState,
@@ -118,28 +113,23 @@ internal abstract class CheckpointStorage : IGrainStorage, ILifecycleParticipant
     {
         ArgumentNullException.ThrowIfNull(stateName);
         ArgumentNullException.ThrowIfNull(grainState);
-        var identity = CheckpointIdentity.Create(ServiceId, stateName, grainId);
-        var tags = CheckpointStorageMetrics.CreateTags(Kind, Name, "write");
-        var started = _timeProvider.GetTimestamp();
-        try
-        {
-            var bytes = await WriteCoreAsync(identity, grainId, stateName, grainState, cancellationToken);
-            CheckpointStorageMetrics.Writes.Add(1, tags);
-            CheckpointStorageMetrics.BytesWritten.Add(bytes, tags);
-            Logger.CheckpointWritten(identity.GrainId, Kind, Name, bytes, grainState.ETag);
-        }
-        catch (Exception exception) when (!IsCancellation(exception, cancellationToken))
-        {
-            throw Translate(exception, "write", identity, stateName, grainState.ETag, tags);
-        }
-        finally
-        {
-            CheckpointStorageMetrics.Duration.Record(_timeProvider.GetElapsedTime(started).TotalSeconds, tags);
-        }
+        return MeasureAsync(
+            "write",
+            stateName,
+            grainId,
+            () => grainState.ETag,
+            async (identity, tags) =>
+            {
+                var bytes = await WriteCoreAsync(identity, grainId, stateName, grainState, cancellationToken);
+                CheckpointStorageMetrics.Writes.Add(1, tags);
+                CheckpointStorageMetrics.BytesWritten.Add(bytes, tags);
+                Logger.CheckpointWritten(identity.GrainId, Kind, Name, bytes, grainState.ETag);
+            },
+            cancellationToken);
     }
 
     /// <inheritdoc />
-    public async Task ClearStateAsync<T>(
+    public Task ClearStateAsync<T>(
         string stateName,
         GrainId grainId,
         IGrainState<T> grainState,
@@ -147,18 +137,42 @@ internal abstract class CheckpointStorage : IGrainStorage, ILifecycleParticipant
     {
         ArgumentNullException.ThrowIfNull(stateName);
         ArgumentNullException.ThrowIfNull(grainState);
+        return MeasureAsync(
+            "clear",
+            stateName,
+            grainId,
+            () => grainState.ETag,
+            async (identity, tags) =>
+            {
+                await ClearCoreAsync(identity, grainId, stateName, grainState, cancellationToken);
+                CheckpointStorageMetrics.Clears.Add(1, tags);
+                Logger.CheckpointCleared(identity.GrainId, Kind, Name);
+            },
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs one storage operation, records its duration and translates its failures into exceptions that name the
+    /// store and the grain.
+    /// </summary>
+    private async Task MeasureAsync(
+        string operation,
+        string stateName,
+        GrainId grainId,
+        Func<string?> currentETag,
+        Func<CheckpointIdentity, TagList, Task> runAsync,
+        CancellationToken cancellationToken)
+    {
         var identity = CheckpointIdentity.Create(ServiceId, stateName, grainId);
-        var tags = CheckpointStorageMetrics.CreateTags(Kind, Name, "clear");
+        var tags = CheckpointStorageMetrics.CreateTags(Kind, Name, operation);
         var started = _timeProvider.GetTimestamp();
         try
         {
-            await ClearCoreAsync(identity, grainId, stateName, grainState, cancellationToken);
-            CheckpointStorageMetrics.Clears.Add(1, tags);
-            Logger.CheckpointCleared(identity.GrainId, Kind, Name);
+            await runAsync(identity, tags);
         }
         catch (Exception exception) when (!IsCancellation(exception, cancellationToken))
         {
-            throw Translate(exception, "clear", identity, stateName, grainState.ETag, tags);
+            throw Translate(exception, operation, identity, stateName, currentETag(), tags);
         }
         finally
         {
