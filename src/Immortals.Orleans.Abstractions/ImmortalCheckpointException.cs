@@ -1,7 +1,8 @@
 namespace Immortals.Orleans;
 
 /// <summary>
-/// Thrown to the caller of an immortal grain method whose suspended state cannot be checkpointed, for example because a local holds a value that cannot be serialized. The grain's other methods continue.
+/// Thrown to the caller of an immortal grain method whose suspended state cannot be checkpointed, for example
+/// because a local contains a value that cannot be serialized. The grain's other methods continue.
 /// </summary>
 [GenerateSerializer]
 public sealed class ImmortalCheckpointException : Exception
@@ -9,7 +10,7 @@ public sealed class ImmortalCheckpointException : Exception
     /// <summary>Initializes a new instance of the <see cref="ImmortalCheckpointException"/> class.</summary>
     /// <param name="grainId">The immortal grain, as its grain id.</param>
     /// <param name="methodName">The grain method, as <c>Interface.Method</c>, or <see langword="null"/>.</param>
-    /// <param name="message">Message that says what failed and what to do.</param>
+    /// <param name="message">Message that states what failed and what to do.</param>
     /// <param name="innerException">Exception that caused this one, or <see langword="null"/>.</param>
     public ImmortalCheckpointException(string grainId, string? methodName, string message, Exception? innerException = null)
         : base(message, innerException)

@@ -9,7 +9,7 @@ public sealed class ImmortalRequestIdConflictException : Exception
     /// <summary>Initializes a new instance of the <see cref="ImmortalRequestIdConflictException"/> class.</summary>
     /// <param name="grainId">The immortal grain, as its grain id.</param>
     /// <param name="methodName">The grain method, as <c>Interface.Method</c>, or <see langword="null"/>.</param>
-    /// <param name="message">Message that says what failed and what to do.</param>
+    /// <param name="message">Message that states what failed and what to do.</param>
     /// <param name="innerException">Exception that caused this one, or <see langword="null"/>.</param>
     public ImmortalRequestIdConflictException(string grainId, string? methodName, string message, Exception? innerException = null)
         : base(message, innerException)

@@ -8,7 +8,7 @@ namespace Immortals.Orleans.IntegrationTests;
 /// <summary>
 /// Two live activations of one grain: two clusters share a service id and a checkpoint table but not a grain
 /// directory, the situation of a leftover activation whose silo lost its membership. Only the checkpoint's ETag
-/// chain stands between them.
+/// chain separates them.
 /// </summary>
 public sealed class StaleActivationTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {

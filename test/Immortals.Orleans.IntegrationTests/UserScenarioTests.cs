@@ -181,7 +181,7 @@ public sealed class UserScenarioTests(AzuriteFixture azurite) : IClassFixture<Az
             TestGates.ReleaseAll(second.GateKey);
         });
 
-        // Both roots add to one counter, so the shared list holds each count from 1 to 10 exactly once.
+        // Both roots add to one counter, so the shared list contains each count from 1 to 10 exactly once.
         var counts = await Eventually.GetAsync(grain.GetCounts, counts => counts.Count >= 10, TimeSpan.FromSeconds(60));
         Assert.Equal(Enumerable.Range(1, 10), counts.Order());
         Assert.Equal(10, await first.Counter.GetCount());

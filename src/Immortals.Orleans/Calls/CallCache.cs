@@ -1,8 +1,8 @@
 namespace Immortals.Orleans.Calls;
 
 /// <summary>
-/// Outgoing calls of one immortal grain activation by sequence number: calls not yet answered, and answered
-/// calls whose result a frame may still read.
+/// Outgoing calls of one immortal grain activation by sequence number: calls without a result yet, and
+/// completed calls whose result a frame may still read.
 /// </summary>
 internal sealed class CallCache
 {

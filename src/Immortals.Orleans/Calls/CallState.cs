@@ -1,6 +1,6 @@
 namespace Immortals.Orleans.Calls;
 
-/// <summary>Where an outgoing call of an immortal grain stands.</summary>
+/// <summary>Progress of an outgoing call of an immortal grain.</summary>
 internal enum CallState
 {
     /// <summary>Recorded, waiting for the checkpoint that stores it. Nothing has been sent.</summary>

@@ -202,7 +202,7 @@ internal sealed partial class ImmortalActivation
         });
     }
 
-    /// <summary>Tells callees that a stored checkpoint now holds their results.</summary>
+    /// <summary>Tells callees that a stored checkpoint now contains their results.</summary>
     private void Acknowledge(IReadOnlyList<PendingCall> stored)
     {
         foreach (var group in stored.Where(call => call.Record.TargetIsImmortal).GroupBy(call => call.Record.Target))

@@ -6,9 +6,9 @@ using Orleans.Storage;
 namespace Immortals.Orleans.Checkpointing;
 
 /// <summary>
-/// The wake-up registry: grains that hold methods started by clients or ordinary grains, kept in the checkpoint
-/// store as a fixed number of shard records. After a silo failure one silo reads it and wakes every listed grain;
-/// woken grains send their open calls again, which wakes their callees in turn.
+/// The wake-up registry: grains running methods started by clients or ordinary grains, kept in the checkpoint
+/// store as a fixed number of shard records. After a silo failure one silo reads it and wakes every listed grain.
+/// Woken grains send their open calls again, and that wakes their callees in turn.
 /// </summary>
 /// <remarks>
 /// Only the sweep removes entries, and only with the ETag of the shard as read before it asked the grains, so an

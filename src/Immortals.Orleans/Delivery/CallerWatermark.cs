@@ -24,7 +24,7 @@ internal sealed class CallerWatermark
     [Id(3)]
     public HashSet<long> Done { get; set; } = [];
 
-    /// <summary>Raises <see cref="DoneBelow"/> and forgets what it passes.</summary>
+    /// <summary>Raises <see cref="DoneBelow"/> and removes the sequence numbers below it from <see cref="Done"/>.</summary>
     public void Advance(long doneBelow)
     {
         if (doneBelow <= DoneBelow)

@@ -4,7 +4,7 @@ namespace Immortals.Orleans.Delivery;
 [GenerateSerializer]
 public enum DeliveryStatus
 {
-    /// <summary>A stored checkpoint of the callee holds the request. Its result follows as a separate delivery.</summary>
+    /// <summary>A stored checkpoint of the callee contains the request. Its result follows as a separate delivery.</summary>
     Accepted = 0,
 
     /// <summary>The callee finished the call. The reply carries the result.</summary>
@@ -13,7 +13,7 @@ public enum DeliveryStatus
     /// <summary>The call is finished and the caller stored its result earlier. Nothing more will come.</summary>
     Done = 2,
 
-    /// <summary>The caller holds the result in memory only. The callee keeps it until it is acknowledged.</summary>
+    /// <summary>The caller has the result in memory only. The callee keeps it until it is acknowledged.</summary>
     Received = 3,
 
     /// <summary>The caller has stored the result. The callee may forget it.</summary>

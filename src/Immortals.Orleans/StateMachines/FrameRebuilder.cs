@@ -52,8 +52,8 @@ internal sealed class FrameRebuilder
         }
         catch (Exception exception) when (exception is not FrameRebuildException and not OutOfMemoryException)
         {
-            // The checks above cover the damage they expect; a snapshot damaged in another way must still fail
-            // with the documented exception, which callers handle, rather than with whatever it happens to hit.
+            // The checks above cover the damage they expect. A snapshot damaged in another way must still fail with
+            // the documented exception, because callers handle only that one.
             throw new FrameRebuildException(
                 null,
                 [],
@@ -167,7 +167,7 @@ internal sealed class FrameRebuilder
         }
 
         // The declared types are compared, not the field's current value, because a caller may restore the owner's
-        // fields after validation, when the owner still holds its constructor's values.
+        // fields after validation, when the owner still contains its constructor's values.
         if (!fieldType.IsAssignableFrom(ownerField.FieldType) && !ownerField.FieldType.IsAssignableFrom(fieldType))
         {
             throw new FrameRebuildException(

@@ -3,7 +3,7 @@ using System.Reflection;
 namespace Immortals.Orleans.StateMachines;
 
 /// <summary>
-/// Finds which field of the owner holds an object, so that a frame that refers to the object refers to the owner's
+/// Finds which field of the owner refers to an object, so that a frame that refers to the object refers to the owner's
 /// field after a rebuild instead of to a detached copy.
 /// </summary>
 /// <remarks>
@@ -19,7 +19,7 @@ internal static class OwnerFields
         BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly;
 
     /// <summary>
-    /// Returns the objects held by the owner's instance fields, each with the key of the first field that holds it.
+    /// Returns the objects held by the owner's instance fields, each with the key of the first field that refers to it.
     /// Strings, tasks, delegates and the owner itself are left out: strings are immutable and the others are stored
     /// in their own way.
     /// </summary>

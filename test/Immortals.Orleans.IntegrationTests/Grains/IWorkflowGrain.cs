@@ -45,7 +45,7 @@ public interface IWorkflowGrain : IGrainWithStringKey
     /// <summary>Calls two counter methods that throw before any await, catches both, then adds 1 and reports.</summary>
     Task<string> CatchEarlyFailures(string counterKey, string gateKey, string sinkKey);
 
-    /// <summary>Fetches a large payload, holds it across a gate and reports its length and checksum.</summary>
+    /// <summary>Fetches a large payload, keeps it in a local across a gate and reports its length and checksum.</summary>
     Task<string> FetchLarge(string payloadKey, int size, string gateKey, string sinkKey);
 
     /// <summary>Sends a large payload to a callee that sums it after a gate, and reports the sum.</summary>
