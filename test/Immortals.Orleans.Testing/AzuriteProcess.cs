@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Azure.Data.Tables;
@@ -11,7 +12,8 @@ namespace Immortals.Orleans.Testing;
 /// </summary>
 /// <remarks>
 /// Azurite is started as <c>node azurite.js</c> directly, not through the npm wrapper, because after SIGTERM the
-/// node process of Azurite 3.37.0 keeps running. Disposing kills the node process.
+/// node process of Azurite 3.37.0 keeps running. Disposing kills the node process, and the node process ends by
+/// itself within a second when the process that started it is gone.
 /// </remarks>
 public sealed class AzuriteProcess : IAsyncDisposable
 {
@@ -20,7 +22,20 @@ public sealed class AzuriteProcess : IAsyncDisposable
         "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     private const string AccountName = "devstoreaccount1";
+    private const string ParentProcessVariable = "IMMORTALS_AZURITE_PARENT_PID";
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+
+    // Loaded into Azurite's node process before Azurite itself. It ends the process once the process that
+    // started it is gone, because a test host that is killed, or that exits without running its exit handlers,
+    // never disposes its Azurite.
+    private const string ParentWatchScript = """
+        const parent = Number(process.env.IMMORTALS_AZURITE_PARENT_PID);
+        if (parent > 0) {
+          setInterval(() => {
+            try { process.kill(parent, 0); } catch (error) { if (error.code === 'ESRCH') process.exit(0); }
+          }, 1000).unref();
+        }
+        """;
 
     private readonly Process _process;
     private readonly string _workingDirectory;
@@ -90,6 +105,9 @@ public sealed class AzuriteProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        startInfo.Environment[ParentProcessVariable] = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        startInfo.ArgumentList.Add("--require");
+        startInfo.ArgumentList.Add(WriteParentWatch());
         startInfo.ArgumentList.Add(script);
         AddArgument(startInfo, "--blobHost", "127.0.0.1");
         AddArgument(startInfo, "--blobPort", blobPort.ToString());
@@ -242,6 +260,20 @@ public sealed class AzuriteProcess : IAsyncDisposable
                     $"Output:{Environment.NewLine}{output}");
             }
         }
+    }
+
+    private static string WriteParentWatch()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "immortals-azurite-parent-watch-1.js");
+        if (File.Exists(path) && File.ReadAllText(path) == ParentWatchScript)
+        {
+            return path;
+        }
+
+        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
+        File.WriteAllText(temporary, ParentWatchScript);
+        File.Move(temporary, path, overwrite: true);
+        return path;
     }
 
     private static int FreePort()
