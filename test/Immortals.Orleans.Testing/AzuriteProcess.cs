@@ -25,7 +25,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
     private const string ParentProcessVariable = "IMMORTALS_AZURITE_PARENT_PID";
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
-    // Loaded into Azurite's node process before Azurite itself. It ends the process once the process that
+    // Script that Azurite's node process loads before Azurite. It ends the process once the process that
     // started it is gone, because a test host that is killed, or that exits without running its exit handlers,
     // never disposes its Azurite.
     private const string ParentWatchScript = """
