@@ -1,0 +1,59 @@
+using System.Globalization;
+
+namespace Immortals.Orleans.IntegrationTests.Grains;
+
+public sealed class FanOutGrain : Grain, IFanOutGrain, IImmortalGrain
+{
+    public Task Ping() => Task.CompletedTask;
+
+    public async Task<int> FanOut(string runKey, string[] workers, int count, bool readTasks, string sinkKey)
+    {
+        var tasks = new List<Task<int>>(count);
+        for (var i = 0; i < count; i++)
+        {
+            tasks.Add(GrainFactory.GetGrain<IFanWorkerGrain>(workers[i % workers.Length]).Work(runKey, i));
+        }
+
+        var sum = 0;
+        if (readTasks)
+        {
+            await Task.WhenAll(tasks);
+            for (var i = 0; i < tasks.Count; i++)
+            {
+                sum += tasks[i].Result;
+            }
+        }
+        else
+        {
+            var results = await Task.WhenAll(tasks);
+            sum = results.Sum();
+        }
+
+        await GrainFactory.GetGrain<IResultSinkGrain>(sinkKey).Report(sum.ToString(CultureInfo.InvariantCulture));
+        return sum;
+    }
+
+    public async Task<string> Race(string runKey, string[] workers, string sinkKey)
+    {
+        var tasks = new Task<int>[3];
+        for (var i = 0; i < tasks.Length; i++)
+        {
+            tasks[i] = GrainFactory.GetGrain<IFanWorkerGrain>(workers[i % workers.Length]).Work(runKey, i);
+        }
+
+        var winner = await Task.WhenAny(tasks);
+        var index = Array.IndexOf(tasks, winner);
+        await GrainFactory.GetGrain<IGateGrain>(0).Pass(runKey, 100);
+        var results = await Task.WhenAll(tasks);
+        var report = $"{index}:{ReferenceEquals(winner, tasks[index])}:{results.Sum()}";
+        await GrainFactory.GetGrain<IResultSinkGrain>(sinkKey).Report(report);
+        return report;
+    }
+
+    public async Task NotifyThenWait(string runKey, string worker, int value, string sinkKey)
+    {
+        _ = GrainFactory.GetGrain<IFanWorkerGrain>(worker).Notify(runKey, value);
+        await GrainFactory.GetGrain<IGateGrain>(0).Pass(runKey, 1);
+        await GrainFactory.GetGrain<IResultSinkGrain>(sinkKey).Report("sent");
+    }
+}

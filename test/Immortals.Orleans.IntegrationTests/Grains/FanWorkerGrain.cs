@@ -1,0 +1,34 @@
+using Orleans.Concurrency;
+
+namespace Immortals.Orleans.IntegrationTests.Grains;
+
+/// <summary>Reentrant, so that every call of a fan-out can wait at its own gate at the same time.</summary>
+[Reentrant]
+public sealed class FanWorkerGrain : Grain, IFanWorkerGrain, IImmortalGrain
+{
+    private readonly List<int> _notes = [];
+    private int _completed;
+
+    public async Task<int> Work(string runKey, int index)
+    {
+        FanInvocations.Record(runKey, index);
+        if (TestGates.IsArmed(runKey, index))
+        {
+            await GrainFactory.GetGrain<IGateGrain>(0).Pass(runKey, index);
+        }
+
+        _completed++;
+        return index + 1;
+    }
+
+    public Task<int> GetCompleted() => Task.FromResult(_completed);
+
+    public Task Notify(string runKey, int value)
+    {
+        FanInvocations.Record(runKey, 0);
+        _notes.Add(value);
+        return Task.CompletedTask;
+    }
+
+    public Task<List<int>> GetNotes() => Task.FromResult(_notes.ToList());
+}
