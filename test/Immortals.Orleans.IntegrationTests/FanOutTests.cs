@@ -120,6 +120,54 @@ public sealed class FanOutTests(AzuriteFixture azurite) : IClassFixture<AzuriteF
         await ObserveAsync(started);
     }
 
+    [Fact]
+    public async Task One_way_call_arrives_once_after_kill()
+    {
+        var run = new FanRun(_cluster.Client);
+        var workers = await PlaceWorkersApartAsync(run);
+        var worker = _cluster.Client.GetGrain<IFanWorkerGrain>(workers[0]);
+        Arm(run.Id, 1);
+
+        // The one-way call and the gate call leave after one checkpoint; the caller's silo dies at the gate, before
+        // or after the worker stored the one-way request, so the recovered caller may send it again.
+        var started = run.Caller.NotifyThenWait(run.Id, workers[0], 42, gated: false, run.SinkKey);
+        await TestGates.WaitReachedAsync(run.Id, 1);
+        await _cluster.KillSiloOfAsync(run.Caller, () => TestGates.Release(run.Id, 1));
+
+        Assert.Equal("sent", await run.WaitForReportAsync());
+        Assert.Equal([42], await Eventually.GetAsync(worker.GetNotes, notes => notes.Count > 0));
+        await Eventually.GetAsync(
+            async () => (await ReadCheckpointAsync(run.Caller)).Record.Calls.Count(call => call.OneWay),
+            oneWayCalls => oneWayCalls == 0);
+        Assert.Equal([42], await worker.GetNotes());
+        Assert.Equal(1, FanInvocations.CountOf(run.Id, 0));
+        await ObserveAsync(started);
+    }
+
+    [Fact]
+    public async Task One_way_caller_does_not_wait()
+    {
+        var run = new FanRun(_cluster.Client);
+        var workers = await PlaceWorkersApartAsync(run);
+        var worker = _cluster.Client.GetGrain<IFanWorkerGrain>(workers[0]);
+        Arm(run.Id, 2);
+
+        var started = run.Caller.NotifyThenWait(run.Id, workers[0], 7, gated: true, run.SinkKey);
+
+        // The worker stored the request and waits at gate 2; the caller finished and dropped the one-way call.
+        Assert.Equal("sent", await run.WaitForReportAsync());
+        await TestGates.WaitReachedAsync(run.Id, 2);
+        Assert.Empty(await worker.GetNotes());
+        await Eventually.GetAsync(
+            async () => (await ReadCheckpointAsync(run.Caller)).Record.Calls.Count(call => call.OneWay),
+            oneWayCalls => oneWayCalls == 0);
+
+        TestGates.Release(run.Id, 2);
+        Assert.Equal([7], await Eventually.GetAsync(worker.GetNotes, notes => notes.Count > 0));
+        Assert.Equal(1, FanInvocations.CountOf(run.Id, 1));
+        await started.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
     private static int Sum(int count) => count * (count + 1) / 2;
 
     private static void AssertEachCallRanOnce(string runKey, int count)

@@ -50,9 +50,10 @@ public sealed class FanOutGrain : Grain, IFanOutGrain, IImmortalGrain
         return report;
     }
 
-    public async Task NotifyThenWait(string runKey, string worker, int value, string sinkKey)
+    public async Task NotifyThenWait(string runKey, string worker, int value, bool gated, string sinkKey)
     {
-        _ = GrainFactory.GetGrain<IFanWorkerGrain>(worker).Notify(runKey, value);
+        var target = GrainFactory.GetGrain<IFanWorkerGrain>(worker);
+        _ = gated ? target.NotifyAfterGate(runKey, value) : target.Notify(runKey, value);
         await GrainFactory.GetGrain<IGateGrain>(0).Pass(runKey, 1);
         await GrainFactory.GetGrain<IResultSinkGrain>(sinkKey).Report("sent");
     }

@@ -30,5 +30,16 @@ public sealed class FanWorkerGrain : Grain, IFanWorkerGrain, IImmortalGrain
         return Task.CompletedTask;
     }
 
+    public async Task NotifyAfterGate(string runKey, int value)
+    {
+        FanInvocations.Record(runKey, 1);
+        if (TestGates.IsArmed(runKey, 2))
+        {
+            await GrainFactory.GetGrain<IGateGrain>(0).Pass(runKey, 2);
+        }
+
+        _notes.Add(value);
+    }
+
     public Task<List<int>> GetNotes() => Task.FromResult(_notes.ToList());
 }

@@ -22,8 +22,8 @@ public interface IFanOutGrain : IGrainWithStringKey
     Task<string> Race(string runKey, string[] workers, string sinkKey);
 
     /// <summary>
-    /// Sends a one-way <see cref="IFanWorkerGrain.Notify"/> to a worker, passes gate 1 of <paramref name="runKey"/>
-    /// and reports "sent".
+    /// Sends a one-way <see cref="IFanWorkerGrain.Notify"/> (or <see cref="IFanWorkerGrain.NotifyAfterGate"/> when
+    /// <paramref name="gated"/> is set) to a worker, passes gate 1 of <paramref name="runKey"/> and reports "sent".
     /// </summary>
-    Task NotifyThenWait(string runKey, string worker, int value, string sinkKey);
+    Task NotifyThenWait(string runKey, string worker, int value, bool gated, string sinkKey);
 }

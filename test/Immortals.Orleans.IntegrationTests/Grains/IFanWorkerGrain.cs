@@ -16,6 +16,13 @@ public interface IFanWorkerGrain : IGrainWithStringKey
     [OneWay]
     Task Notify(string runKey, int value);
 
+    /// <summary>
+    /// Counts its execution under index 1, waits at gate 2 of <paramref name="runKey"/> when a test armed it, and
+    /// records <paramref name="value"/>; a one-way method whose callee stores the request before it finishes.
+    /// </summary>
+    [OneWay]
+    Task NotifyAfterGate(string runKey, int value);
+
     /// <summary>Returns the values that one-way calls recorded, in order of arrival.</summary>
     Task<List<int>> GetNotes();
 }
