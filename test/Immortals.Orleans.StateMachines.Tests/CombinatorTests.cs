@@ -75,6 +75,19 @@ public sealed class CombinatorTests(EngineFixture fixture) : IClassFixture<Engin
 
     [Theory]
     [MemberData(nameof(Builds))]
+    public void Roots_found_through_combinators(string build)
+    {
+        // Step 0 of "nested-combinators": the root awaits WhenAll(WhenAny(call 1, call 2), call 3).
+        var world = ScenarioDriver.World.Start(WorkflowBuilds.Load(build), "nested-combinators");
+        ScenarioDriver.Drive(world, 0);
+
+        var roots = AsyncFrameEngine.FindRoots([world.Calls.TaskOf(1), world.Calls.TaskOf(3)]);
+
+        Assert.Same(world.Roots[0], Assert.Single(roots));
+    }
+
+    [Theory]
+    [MemberData(nameof(Builds))]
     public void When_all_over_methods_stores_their_frames(string build)
     {
         // Step 1 of "when-all-methods": four InnerAsync frames, the first one past its first call.
