@@ -44,8 +44,8 @@ public sealed class FanOutTests(AzuriteFixture azurite) : IClassFixture<AzuriteF
         await Eventually.GetAsync(() => Task.FromResult(FanInvocations.Started(run.Id)), started => started == count);
         var (generation, record) = await ReadCheckpointAsync(run.Caller);
 
-        // Every call was delivered, and none returned, because every worker waits at its gate: the caller's record
-        // holds the root and all its calls, stored by the caller's first and only write so far.
+        // Every call was delivered and none returned, because every worker waits at its gate. The caller's record
+        // contains the root and all its calls, stored by the caller's first and only write so far.
         Assert.Equal(count, record.Calls.Count);
         Assert.Equal(1, generation);
 
@@ -54,6 +54,7 @@ public sealed class FanOutTests(AzuriteFixture azurite) : IClassFixture<AzuriteF
         AssertEachCallRanOnce(run.Id, count);
         Assert.Equal(count, await CompletedAsync(workers));
         Assert.Equal(Sum(count), await started.WaitAsync(TimeSpan.FromSeconds(30)));
+        TestLog.Write($"fan-out of {count}: {(await ReadCheckpointAsync(run.Caller)).Generation} caller writes in all");
     }
 
     [Theory]
@@ -128,7 +129,7 @@ public sealed class FanOutTests(AzuriteFixture azurite) : IClassFixture<AzuriteF
         var worker = _cluster.Client.GetGrain<IFanWorkerGrain>(workers[0]);
         Arm(run.Id, 1);
 
-        // The one-way call and the gate call leave after one checkpoint; the caller's silo dies at the gate, before
+        // The one-way call and the gate call leave after one checkpoint. The caller's silo dies at the gate, before
         // or after the worker stored the one-way request, so the recovered caller may send it again.
         var started = run.Caller.NotifyThenWait(run.Id, workers[0], 42, gated: false, run.SinkKey);
         await TestGates.WaitReachedAsync(run.Id, 1);
@@ -154,7 +155,7 @@ public sealed class FanOutTests(AzuriteFixture azurite) : IClassFixture<AzuriteF
 
         var started = run.Caller.NotifyThenWait(run.Id, workers[0], 7, gated: true, run.SinkKey);
 
-        // The worker stored the request and waits at gate 2; the caller finished and dropped the one-way call.
+        // The worker stored the request and waits at gate 2, while the caller finished and dropped the one-way call.
         Assert.Equal("sent", await run.WaitForReportAsync());
         await TestGates.WaitReachedAsync(run.Id, 2);
         Assert.Empty(await worker.GetNotes());

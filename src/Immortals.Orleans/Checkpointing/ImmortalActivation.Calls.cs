@@ -68,8 +68,8 @@ internal sealed partial class ImmortalActivation
 
     /// <summary>
     /// Returns whether a request is for a <c>[OneWay]</c> method. Orleans 10.4.2 sets
-    /// <see cref="InvokeMethodOptions.OneWay"/> on <see cref="RequestBase.Options"/> in memory; the property is not
-    /// serialized, so a stored request no longer shows it and <see cref="CallRecord.OneWay"/> keeps it.
+    /// <see cref="InvokeMethodOptions.OneWay"/> on <see cref="RequestBase.Options"/> in memory. The property is not
+    /// serialized, so a stored request no longer shows it, and <see cref="CallRecord.OneWay"/> keeps it instead.
     /// </summary>
     private static bool IsOneWay(IInvokable request) =>
         request is RequestBase { Options: var options } && (options & InvokeMethodOptions.OneWay) != 0;

@@ -16,8 +16,8 @@ namespace Immortals.Orleans.StateMachines;
 /// </remarks>
 internal sealed class FrameCapturer
 {
-    // NOTE: an estimate of how long a task combinator takes to finish a completion that another thread started;
-    // the capture waits at most this long before it reports the combinator as not capturable.
+    // NOTE: an estimate of how long a task combinator needs to finish a completion that another thread started.
+    // The capture waits at most this long, then reports the combinator as not capturable.
     private static readonly TimeSpan CombinatorSettleTime = TimeSpan.FromMilliseconds(200);
 
     private readonly FrameCaptureRequest _request;
@@ -475,8 +475,8 @@ internal sealed class FrameCapturer
     {
         IReadOnlyList<Task>? inputs = null;
 
-        // The promise clears its inputs when it completes; a capture that meets it in the middle of completing
-        // waits for the completion, which runs on another thread.
+        // The promise clears its inputs when it completes. A capture that meets it in the middle of completing
+        // waits for that completion, which runs on another thread.
         SpinWait.SpinUntil(() => promise.IsCompleted || (inputs = TaskCombinators.ReadInputs(promise, kind)) is not null, CombinatorSettleTime);
         return promise.IsCompleted ? null : inputs;
     }
@@ -491,8 +491,8 @@ internal sealed class FrameCapturer
         List<Task> pending = [];
         var remaining = 0;
 
-        // An input that has completed but whose completion has not reached the promise yet (it runs on the thread
-        // pool) is neither a continuation source nor counted off; wait until the promise has counted it.
+        // An input can have completed while its completion action still waits on the thread pool. Such an input no
+        // longer lists the promise as a continuation, and the promise still counts it, so wait until it is counted.
         var settled = SpinWait.SpinUntil(
             () =>
             {

@@ -13,7 +13,7 @@ namespace Immortals.Orleans.StateMachines;
 /// </remarks>
 internal static class FrameSnapshotCodec
 {
-    /// <summary>Current format version. Version 2 added combinators and task collections; readers accept 1 and 2.</summary>
+    /// <summary>Current format version. Version 2 added combinators and task collections, and both versions are read.</summary>
     public const byte FormatVersion = 2;
 
     private const byte FirstReadableVersion = 1;

@@ -82,7 +82,7 @@ internal static class TaskCombinators
     }
 
     /// <summary>
-    /// Calls the combinator of <paramref name="kind"/> afresh over <paramref name="inputs"/>; each input must be a
+    /// Calls the combinator of <paramref name="kind"/> afresh over <paramref name="inputs"/>. Each input must be a
     /// task of <paramref name="elementType"/> (for <c>WhenAny</c>) or a <c>Task&lt;elementType&gt;</c>
     /// (for <c>WhenAll&lt;T&gt;</c>).
     /// </summary>

@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace Immortals.Orleans.IntegrationTests.Grains;
 
 /// <summary>
-/// Counts how often the in-process silos ran a worker method for each call index, so that a test sees repeated
+/// Counts how often the in-process silos ran a worker method for each call index, so that a test counts repeated
 /// executions and not only their committed effect.
 /// </summary>
 public static class FanInvocations
