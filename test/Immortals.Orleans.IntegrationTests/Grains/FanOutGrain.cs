@@ -17,7 +17,9 @@ public sealed class FanOutGrain : Grain, IFanOutGrain, IImmortalGrain
         var sum = 0;
         if (readTasks)
         {
-            await Task.WhenAll(tasks);
+            // Task.WhenAll over Task[] keeps no list of its inputs, unlike Task.WhenAll<T> below.
+            Task[] all = [.. tasks];
+            await Task.WhenAll(all);
             for (var i = 0; i < tasks.Count; i++)
             {
                 sum += tasks[i].Result;

@@ -9,8 +9,8 @@ public interface IFanOutGrain : IGrainWithStringKey
     /// <summary>
     /// Calls <see cref="IFanWorkerGrain.Work"/> <paramref name="count"/> times in one turn, spread over
     /// <paramref name="workers"/>, awaits them all and reports the sum of the results to the sink. Reads the
-    /// results from the array Task.WhenAll returns, or from the tasks in the list when
-    /// <paramref name="readTasks"/> is set.
+    /// results from the array Task.WhenAll returns, or, when <paramref name="readTasks"/> is set, awaits
+    /// Task.WhenAll over a <c>Task[]</c> and reads the results from the tasks in the list.
     /// </summary>
     Task<int> FanOut(string runKey, string[] workers, int count, bool readTasks, string sinkKey);
 
