@@ -169,6 +169,21 @@ public sealed class FanOutTests(AzuriteFixture azurite) : IClassFixture<AzuriteF
         await started.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
+    [Fact]
+    public async Task One_way_call_to_ordinary_grain()
+    {
+        var run = new FanRun(_cluster.Client);
+
+        await run.Caller.NoteOrdinary(run.Id, run.SinkKey).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal("noted", await run.WaitForReportAsync());
+        await Eventually.GetAsync(() => Task.FromResult(FanInvocations.CountOf(run.Id, 3)), count => count > 0);
+        await Eventually.GetAsync(
+            async () => (await ReadCheckpointAsync(run.Caller)).Record.Calls.Count(call => call.OneWay),
+            oneWayCalls => oneWayCalls == 0);
+        Assert.Equal(1, FanInvocations.CountOf(run.Id, 3));
+    }
+
     private static int Sum(int count) => count * (count + 1) / 2;
 
     private static void AssertEachCallRanOnce(string runKey, int count)

@@ -84,6 +84,13 @@ internal sealed partial class ImmortalActivation
         AcceptResult(call, WriteOutcome(new CallOutcome(), call.Record.MethodName));
     }
 
+    /// <summary>
+    /// Returns the outcome to store for a call: the callee's, or no value for a one-way call, whose outcome (an
+    /// exception included) Orleans drops.
+    /// </summary>
+    private byte[] OutcomeToStore(PendingCall call, byte[] outcome) =>
+        call.Record.OneWay ? WriteOutcome(new CallOutcome(), call.Record.MethodName) : outcome;
+
     private void Send(PendingCall call)
     {
         if (call.HasResult || call.Cancelled || _closed)
@@ -126,7 +133,7 @@ internal sealed partial class ImmortalActivation
                 call.Record.Request);
             if (reply.Status == DeliveryStatus.Completed && reply.Outcome is { } outcome)
             {
-                AcceptResult(call, call.Record.OneWay ? WriteOutcome(new CallOutcome(), call.Record.MethodName) : outcome);
+                AcceptResult(call, OutcomeToStore(call, outcome));
             }
             else if (call.Record.OneWay && reply.Status is DeliveryStatus.Accepted or DeliveryStatus.Done)
             {
@@ -211,7 +218,7 @@ internal sealed partial class ImmortalActivation
             return status;
         }
 
-        AcceptResult(call, outcome);
+        AcceptResult(call, OutcomeToStore(call, outcome));
         return call.State == CallState.Durable ? DeliveryStatus.Acknowledged : DeliveryStatus.Received;
     }
 

@@ -52,6 +52,12 @@ public sealed class FanOutGrain : Grain, IFanOutGrain, IImmortalGrain
         return report;
     }
 
+    public async Task NoteOrdinary(string runKey, string sinkKey)
+    {
+        _ = GrainFactory.GetGrain<INoteGrain>(runKey).Note(runKey, 3);
+        await GrainFactory.GetGrain<IResultSinkGrain>(sinkKey).Report("noted");
+    }
+
     public async Task NotifyThenWait(string runKey, string worker, int value, bool gated, string sinkKey)
     {
         var target = GrainFactory.GetGrain<IFanWorkerGrain>(worker);

@@ -14,7 +14,9 @@ public sealed class FanWorkerGrain : Grain, IFanWorkerGrain, IImmortalGrain
         FanInvocations.Record(runKey, index);
         if (TestGates.IsArmed(runKey, index))
         {
-            await GrainFactory.GetGrain<IGateGrain>(0).Pass(runKey, index);
+            // One gate grain per index: a stateless worker runs at most one activation per core, so calls waiting
+            // at one gate grain would queue behind each other.
+            await GrainFactory.GetGrain<IGateGrain>(index).Pass(runKey, index);
         }
 
         _completed++;
@@ -35,7 +37,7 @@ public sealed class FanWorkerGrain : Grain, IFanWorkerGrain, IImmortalGrain
         FanInvocations.Record(runKey, 1);
         if (TestGates.IsArmed(runKey, 2))
         {
-            await GrainFactory.GetGrain<IGateGrain>(0).Pass(runKey, 2);
+            await GrainFactory.GetGrain<IGateGrain>(2).Pass(runKey, 2);
         }
 
         _notes.Add(value);

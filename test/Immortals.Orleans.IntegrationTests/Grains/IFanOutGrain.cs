@@ -26,4 +26,7 @@ public interface IFanOutGrain : IGrainWithStringKey
     /// <paramref name="gated"/> is set) to a worker, passes gate 1 of <paramref name="runKey"/> and reports "sent".
     /// </summary>
     Task NotifyThenWait(string runKey, string worker, int value, bool gated, string sinkKey);
+
+    /// <summary>Sends a one-way <see cref="INoteGrain.Note"/> with index 3 to an ordinary grain and reports "noted".</summary>
+    Task NoteOrdinary(string runKey, string sinkKey);
 }
