@@ -86,6 +86,32 @@ public sealed class CombinatorTests(EngineFixture fixture) : IClassFixture<Engin
         Assert.Same(world.Roots[0], Assert.Single(roots));
     }
 
+    [Fact]
+    public void Version_1_snapshot_still_rebuilds()
+    {
+        var checkpoint = fixture.Driver.RunAndCapture("Release", "loop", 1)!;
+        var current = checkpoint.Frames;
+        var valuesLength = FrameSnapshotCodec.Read(current).Values.Length;
+
+        // Version 1 ends with the leaves, then the values. Version 2 inserts two empty sections (a 0 count each).
+        var lengthBytes = 1;
+        for (var rest = (uint)valuesLength >> 7; rest > 0; rest >>= 7)
+        {
+            lengthBytes++;
+        }
+
+        var sections = current.Length - valuesLength - lengthBytes - 2;
+        Assert.Equal([0, 0], current[sections..(sections + 2)]);
+        var version1 = current[..sections].Concat(current[(sections + 2)..]).ToArray();
+        version1[4] = 1;
+
+        var resumed = fixture.Driver.Resume(checkpoint with { Frames = version1 });
+
+        Assert.Equal(2, FrameSnapshotCodec.FormatVersion);
+        Assert.Equal(fixture.Driver.Resume(checkpoint).Describe(), resumed.Describe());
+        Assert.Equal(fixture.Driver.RunStraight("Release", "loop").Results, resumed.Results);
+    }
+
     [Theory]
     [MemberData(nameof(Builds))]
     public void When_all_over_methods_stores_their_frames(string build)
