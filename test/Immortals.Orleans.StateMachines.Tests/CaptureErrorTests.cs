@@ -101,14 +101,14 @@ public sealed class CaptureErrorTests(EngineFixture fixture) : IClassFixture<Eng
 
     [Theory]
     [MemberData(nameof(Builds))]
-    public void Task_when_all_is_rejected(string build)
+    public void Task_when_all_over_delay_is_rejected(string build)
     {
-        var world = ScenarioDriver.World.Start(WorkflowBuilds.Load(build), "when-all");
+        var world = ScenarioDriver.World.Start(WorkflowBuilds.Load(build), "when-all-delay");
         ScenarioDriver.Drive(world, 1);
 
         var error = Assert.Throws<FrameCaptureException>(() => fixture.Driver.Capture(world));
         Assert.Equal(FrameCaptureFailure.UnsupportedAwaiter, error.Failure);
-        Assert.Equal(WorkflowsType + ".WhenAllAsync", error.MethodName);
+        Assert.Equal(WorkflowsType + ".WhenAllDelayAsync", error.MethodName);
         Assert.Contains("WhenAll", error.LocalType);
         Assert.Contains("WhenAll", error.Message);
     }

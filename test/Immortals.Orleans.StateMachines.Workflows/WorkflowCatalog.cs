@@ -32,6 +32,15 @@ public sealed class WorkflowCatalog : IWorkflowCatalog
         ["static-local-constraints"] = w => [w.StaticLocalAndConstraintsAsync()],
         ["override"] = w => [w.OverrideAsync()],
         ["interfaces"] = w => [w.InterfacesAsync()],
+        ["when-all-results"] = w => [w.WhenAllResultsAsync()],
+        ["when-all-list"] = w => [w.WhenAllListAsync()],
+        ["when-all-mixed"] = w => [w.WhenAllMixedAsync()],
+        ["when-all-methods"] = w => [w.WhenAllMethodsAsync(4)],
+        ["when-any-winner"] = w => [w.WhenAnyWinnerAsync()],
+        ["when-any-tasks"] = w => [w.WhenAnyTasksAsync()],
+        ["when-any-pending-local"] = w => [w.WhenAnyPendingLocalAsync()],
+        ["nested-combinators"] = w => [w.NestedCombinatorsAsync()],
+        ["finished-task-shared"] = w => [w.FinishedTaskSharedAsync()],
     };
 
     // Scenarios whose rebuild needs the owner's fields restored first, as the grain runtime restores them.
@@ -47,7 +56,7 @@ public sealed class WorkflowCatalog : IWorkflowCatalog
         ["yield"] = w => [w.YieldAsync()],
         ["delay"] = w => [w.DelayAsync()],
         ["custom-awaiter"] = w => [w.CustomAwaiterAsync()],
-        ["when-all"] = w => [w.WhenAllAsync()],
+        ["when-all-delay"] = w => [w.WhenAllDelayAsync()],
         ["await-foreach"] = w => [w.AwaitForeachAsync()],
         ["foreach"] = w => [w.ForeachAsync()],
     };

@@ -39,12 +39,12 @@ public sealed partial class Workflows
         return before;
     }
 
-    /// <summary>Awaits Task.WhenAll over two pending calls after a first call.</summary>
-    public async Task<int> WhenAllAsync()
+    /// <summary>Awaits Task.WhenAll over a call and a Task.Delay task after a first call.</summary>
+    public async Task<int> WhenAllDelayAsync()
     {
         var before = await Calls.Call<int>("inc", 1);
-        var both = await Task.WhenAll(Calls.Call<int>("inc", before), Calls.Call<int>("square", before));
-        return both[0] + both[1];
+        await Task.WhenAll(Calls.Send("note", before), Task.Delay(TimeSpan.FromMinutes(10), DelayCancellation.Token));
+        return before;
     }
 
     /// <summary>Enumerates an async iterator whose items come from calls.</summary>

@@ -34,4 +34,11 @@ internal sealed class CallRecord
     /// <summary>Method name for logs and messages, as <c>Interface.Method</c>.</summary>
     [Id(6)]
     public string MethodName { get; set; } = "";
+
+    /// <summary>
+    /// Whether the method is <c>[OneWay]</c>: the caller does not wait for it, and the call is finished once the
+    /// callee has stored the request (or, for an ordinary grain, once it was sent).
+    /// </summary>
+    [Id(7)]
+    public bool OneWay { get; set; }
 }

@@ -34,6 +34,7 @@ internal sealed partial class ImmortalActivation
             TargetIsImmortal = _runtime.IsImmortal(context.TargetId.Type),
             Request = _runtime.Serializer.SerializeToArray<IInvokable>(context.Request),
             MethodName = context.InterfaceName + "." + context.MethodName,
+            OneWay = IsOneWay(context.Request),
         };
         var call = new PendingCall(record, LeafCompletion.Create(typeof(object)), CallState.Held) { Root = root };
         _calls.Add(call);
@@ -53,8 +54,42 @@ internal sealed partial class ImmortalActivation
             Send(call);
         });
 
+        if (record.OneWay)
+        {
+            // Orleans runs the filters of a [OneWay] call and discards their task, and the grain code already has a
+            // completed task. The recorded call still goes out after the checkpoint, and stays until it is stored.
+            _logger.OneWayRecorded(GrainKey, record.Sequence, record.Target.ToString());
+            context.Result = null;
+            return;
+        }
+
         context.Result = await ((Task<object?>)call.Leaf.Task);
     }
+
+    /// <summary>
+    /// Returns whether a request is for a <c>[OneWay]</c> method. Orleans 10.4.2 sets
+    /// <see cref="InvokeMethodOptions.OneWay"/> on <see cref="RequestBase.Options"/> in memory. The property is not
+    /// serialized, so a stored request no longer shows it, and <see cref="CallRecord.OneWay"/> keeps it instead.
+    /// </summary>
+    private static bool IsOneWay(IInvokable request) =>
+        request is RequestBase { Options: var options } && (options & InvokeMethodOptions.OneWay) != 0;
+
+    /// <summary>
+    /// Finishes a one-way call whose request the callee has stored: it completes with no value, so the next
+    /// checkpoint stores it as done and the call is never sent again.
+    /// </summary>
+    private void FinishOneWay(PendingCall call, DeliveryStatus status)
+    {
+        _logger.OneWayStored(GrainKey, call.Sequence, call.Record.Target.ToString(), status.ToString());
+        AcceptResult(call, WriteOutcome(new CallOutcome(), call.Record.MethodName));
+    }
+
+    /// <summary>
+    /// Returns the outcome to store for a call: the callee's, or no value for a one-way call, whose outcome (an
+    /// exception included) Orleans drops.
+    /// </summary>
+    private byte[] OutcomeToStore(PendingCall call, byte[] outcome) =>
+        call.Record.OneWay ? WriteOutcome(new CallOutcome(), call.Record.MethodName) : outcome;
 
     private void Send(PendingCall call)
     {
@@ -98,7 +133,11 @@ internal sealed partial class ImmortalActivation
                 call.Record.Request);
             if (reply.Status == DeliveryStatus.Completed && reply.Outcome is { } outcome)
             {
-                AcceptResult(call, outcome);
+                AcceptResult(call, OutcomeToStore(call, outcome));
+            }
+            else if (call.Record.OneWay && reply.Status is DeliveryStatus.Accepted or DeliveryStatus.Done)
+            {
+                FinishOneWay(call, reply.Status);
             }
             else if (reply.Status == DeliveryStatus.Done && !call.HasResult)
             {
@@ -132,8 +171,17 @@ internal sealed partial class ImmortalActivation
                 GrainInterfaceType.Create(call.Record.InterfaceType));
             var options = request is RequestBase requestBase ? requestBase.Options : InvokeMethodOptions.None;
             PluginSend.Value = true;
-            var value = await _runtime.ReferenceRuntime.InvokeMethodAsync<object>(reference, request, options);
-            outcome = new CallOutcome { Value = value };
+            if (call.Record.OneWay)
+            {
+                // A one-way request to an ordinary grain has no response: it is done once Orleans has taken it.
+                _runtime.ReferenceRuntime.InvokeMethod(reference, request, options | InvokeMethodOptions.OneWay);
+                outcome = new CallOutcome();
+            }
+            else
+            {
+                var value = await _runtime.ReferenceRuntime.InvokeMethodAsync<object>(reference, request, options);
+                outcome = new CallOutcome { Value = value };
+            }
         }
         catch (Exception exception)
         {
@@ -170,7 +218,7 @@ internal sealed partial class ImmortalActivation
             return status;
         }
 
-        AcceptResult(call, outcome);
+        AcceptResult(call, OutcomeToStore(call, outcome));
         return call.State == CallState.Durable ? DeliveryStatus.Acknowledged : DeliveryStatus.Received;
     }
 

@@ -124,7 +124,8 @@ internal sealed class AsyncFrameEngine
     /// <summary>
     /// Walks up from pending leaves to the outermost methods that await them and returns their tasks: the roots
     /// to capture. The walk stops below frames classified as <see cref="FrameRole.Boundary"/> and skips
-    /// <see cref="FrameRole.PassThrough"/> frames. Only methods that have already suspended are found.
+    /// <see cref="FrameRole.PassThrough"/> frames, and goes through <c>Task.WhenAll</c> and <c>Task.WhenAny</c> to the
+    /// methods that await them. Only methods that have already suspended are found.
     /// </summary>
     public static IReadOnlyList<Task> FindRoots(IEnumerable<Task> leaves, Func<AsyncMethodIdentity, FrameRole>? classify = null)
     {
@@ -146,10 +147,17 @@ internal sealed class AsyncFrameEngine
             }
 
             var awaiting = AsyncRuntimeLayout.GetAwaitingBoxes(task);
-            if (awaiting.Count == 0)
+            var promises = AsyncRuntimeLayout.GetWaitingPromises(task);
+            if (awaiting.Count == 0 && promises.Count == 0)
             {
                 AddRoot(outermostCaptured);
                 return;
+            }
+
+            // A Task.WhenAll or Task.WhenAny over the task belongs to the frames that await the combinator.
+            foreach (var promise in promises)
+            {
+                Walk(promise, outermostCaptured);
             }
 
             foreach (var box in awaiting)

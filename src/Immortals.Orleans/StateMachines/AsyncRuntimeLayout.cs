@@ -12,7 +12,8 @@ namespace Immortals.Orleans.StateMachines;
 /// Checked against .NET 10.0.12 (System.Private.CoreLib 10.0.0.0). The layout relied on:
 /// <list type="bullet">
 /// <item><c>Task.m_continuationObject</c> (object): null, a completion sentinel, the single continuation, or a
-/// <c>List&lt;object&gt;</c> of several. An await registers either the state-machine box itself, or a
+/// <c>List&lt;object&gt;</c> of several. <c>Task.WhenAll</c> and <c>Task.WhenAny</c> register their promise task
+/// itself. An await registers either the state-machine box itself, or a
 /// <c>TaskSchedulerAwaitTaskContinuation</c> / <c>SynchronizationContextAwaitTaskContinuation</c> whose
 /// <c>AwaitTaskContinuation.m_action</c> delegate has the box as its target.</item>
 /// <item><c>AsyncTaskMethodBuilder&lt;TResult&gt;.AsyncStateMachineBox&lt;TStateMachine&gt;</c> (and its subclass
@@ -114,6 +115,29 @@ internal static class AsyncRuntimeLayout
         else
         {
             AddBox(continuation, result);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Returns the tasks registered on <paramref name="task"/> as completion actions that are not async methods:
+    /// the promises of <c>Task.WhenAll</c> and <c>Task.WhenAny</c> that wait for it.
+    /// </summary>
+    public static List<Task> GetWaitingPromises(Task task)
+    {
+        var result = new List<Task>();
+        var continuation = ContinuationObjectField.GetValue(task);
+        if (continuation is List<object?> several)
+        {
+            lock (several)
+            {
+                result.AddRange(several.OfType<Task>().Where(waiting => !IsStateMachineBox(waiting)));
+            }
+        }
+        else if (continuation is Task waiting && !IsStateMachineBox(waiting))
+        {
+            result.Add(waiting);
         }
 
         return result;

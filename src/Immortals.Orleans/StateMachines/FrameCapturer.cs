@@ -16,6 +16,10 @@ namespace Immortals.Orleans.StateMachines;
 /// </remarks>
 internal sealed class FrameCapturer
 {
+    // NOTE: an estimate of how long a task combinator needs to finish a completion that another thread started.
+    // The capture waits at most this long, then reports the combinator as not capturable.
+    private static readonly TimeSpan CombinatorSettleTime = TimeSpan.FromMilliseconds(200);
+
     private readonly FrameCaptureRequest _request;
     private readonly Serializer _serializer;
     private readonly FrameSnapshotModel _model = new();
@@ -23,6 +27,10 @@ internal sealed class FrameCapturer
     private readonly Dictionary<long, int> _leafRecordById = [];
     private readonly Dictionary<Task, int> _frameByTask = [];
     private readonly Dictionary<object, int> _closureByInstance = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<Task, int> _combinatorByTask = [];
+    private readonly Dictionary<object, int> _taskCollectionByInstance = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<Task, SnapshotSlot> _finishedByTask = [];
+    private Dictionary<Task, List<Task>>? _inputsByPromise;
     private readonly Dictionary<(TypeKind Kind, Type Type), int> _typeIndex = [];
     private readonly List<object?> _values = [];
     private readonly List<ValueOrigin> _valueOrigins = [];
@@ -192,13 +200,18 @@ internal sealed class FrameCapturer
             }
         }
 
+        if (TaskCombinators.KindOf(awaited) is { } combinator)
+        {
+            return EncodePromise(awaited, combinator, new ValueOrigin(awaiting.DisplayName, "await", awaited.GetType()));
+        }
+
         var field = awaiting.AwaiterFields[awaiterIndex];
         throw UnsupportedAwaiter(
             awaiting,
             field,
             awaited.GetType(),
             $"it awaits a {awaited.GetType()} that is neither a registered leaf nor the task of an async method "
-            + "(for example a Task.Delay or Task.WhenAll task)");
+            + "(for example a Task.Delay or Task.Yield task)");
     }
 
     /// <summary>
@@ -290,6 +303,11 @@ internal sealed class FrameCapturer
             return new SnapshotSlot(SlotKind.Closure, CaptureClosure(value, origin));
         }
 
+        if (TaskCollectionShape(type) is { } collection)
+        {
+            return new SnapshotSlot(SlotKind.TaskCollection, CaptureTaskCollection(value, collection.Kind, collection.Element, origin));
+        }
+
         if (_request.Owner is not null)
         {
             _ownerFields ??= OwnerFields.Index(_request.Owner);
@@ -335,6 +353,11 @@ internal sealed class FrameCapturer
             }
         }
 
+        if (TaskCombinators.KindOf(task) is { } combinator)
+        {
+            return EncodePromise(task, combinator, origin);
+        }
+
         throw Unserializable(
             origin,
             task.GetType(),
@@ -359,7 +382,23 @@ internal sealed class FrameCapturer
         }
     }
 
+    /// <summary>
+    /// Encodes a finished task. One task held in several places is stored once, so the rebuilt places share one
+    /// rebuilt task, as a list of tasks and the winner of a <c>Task.WhenAny</c> over it do.
+    /// </summary>
     private SnapshotSlot EncodeCompletedTask(Task task, ValueOrigin origin)
+    {
+        if (_finishedByTask.TryGetValue(task, out var known))
+        {
+            return known;
+        }
+
+        var slot = EncodeFinishedOutcome(task, origin);
+        _finishedByTask[task] = slot;
+        return slot;
+    }
+
+    private SnapshotSlot EncodeFinishedOutcome(Task task, ValueOrigin origin)
     {
         var resultType = TaskShape.GetResultType(task.GetType());
         var resultTypeIndex = resultType is null ? -1 : AddType(TypeKind.Plain, resultType);
@@ -374,8 +413,198 @@ internal sealed class FrameCapturer
             return new SnapshotSlot(SlotKind.FaultedTask, AddValue(exceptions, origin), resultTypeIndex);
         }
 
-        return new SnapshotSlot(SlotKind.CompletedTask, AddValue(TaskShape.GetResult(task), origin), resultTypeIndex);
+        var result = TaskShape.GetResult(task);
+        if (result is Task winner && IsTaskType(resultType!))
+        {
+            // A finished Task.WhenAny: its result is the winning task, which is stored as a task (leaf, frame or
+            // outcome) and rebuilt as Task.WhenAny over the rebuilt winner alone.
+            var index = ReserveCombinator();
+            _model.Combinators[index] = new CombinatorRecord(
+                TaskCombinatorKind.WhenAny,
+                AddType(TypeKind.Plain, resultType!),
+                [EncodeTask(winner, origin)]);
+            return new SnapshotSlot(SlotKind.Combinator, index);
+        }
+
+        return new SnapshotSlot(SlotKind.CompletedTask, AddValue(result, origin), resultTypeIndex);
     }
+
+    /// <summary>
+    /// Encodes the pending task of <c>Task.WhenAll</c> or <c>Task.WhenAny</c> as the combinator over its encoded
+    /// inputs, or a finished one as its outcome.
+    /// </summary>
+    private SnapshotSlot EncodePromise(Task promise, TaskCombinatorKind kind, ValueOrigin origin)
+    {
+        if (_combinatorByTask.TryGetValue(promise, out var known))
+        {
+            return new SnapshotSlot(SlotKind.Combinator, known);
+        }
+
+        var inputs = kind == TaskCombinatorKind.WhenAll ? FindWhenAllInputs(promise, origin) : ReadCombinatorInputs(promise, kind);
+        if (inputs is null)
+        {
+            // The promise completed while its inputs were read.
+            return EncodeCompletedTask(promise, origin);
+        }
+
+        var elementType = TaskCombinators.ElementType(promise, kind);
+        var index = ReserveCombinator();
+        _combinatorByTask.Add(promise, index);
+        var inputOrigin = origin with { FieldName = origin.FieldName + " (input of Task." + (kind == TaskCombinatorKind.WhenAny ? "WhenAny)" : "WhenAll)") };
+        var slots = new SnapshotSlot[inputs.Count];
+        for (var i = 0; i < slots.Length; i++)
+        {
+            slots[i] = EncodeTask(inputs[i], inputOrigin);
+        }
+
+        _model.Combinators[index] = new CombinatorRecord(
+            kind,
+            elementType is null ? -1 : AddType(TypeKind.Plain, elementType),
+            slots);
+        return new SnapshotSlot(SlotKind.Combinator, index);
+    }
+
+    /// <summary>Reserves the index of a combinator, so that inputs encoded after it get later indices.</summary>
+    private int ReserveCombinator()
+    {
+        _model.Combinators.Add(null!);
+        return _model.Combinators.Count - 1;
+    }
+
+    private static IReadOnlyList<Task>? ReadCombinatorInputs(Task promise, TaskCombinatorKind kind)
+    {
+        IReadOnlyList<Task>? inputs = null;
+
+        // The promise clears its inputs when it completes. A capture that meets it in the middle of completing
+        // waits for that completion, which runs on another thread.
+        SpinWait.SpinUntil(() => promise.IsCompleted || (inputs = TaskCombinators.ReadInputs(promise, kind)) is not null, CombinatorSettleTime);
+        return promise.IsCompleted ? null : inputs;
+    }
+
+    /// <summary>
+    /// Finds the inputs of a pending <c>Task.WhenAll</c> promise, which keeps no list of them: the pending inputs
+    /// are the tasks above the leaves that have the promise among their continuations, and the failed inputs are
+    /// kept by the promise. Inputs that completed successfully are left out, because they do not change its outcome.
+    /// </summary>
+    private List<Task>? FindWhenAllInputs(Task promise, ValueOrigin origin)
+    {
+        List<Task> pending = [];
+        var remaining = 0;
+
+        // An input can have completed while its completion action still waits on the thread pool. Such an input no
+        // longer lists the promise as a continuation, and the promise still counts it, so wait until it is counted.
+        var settled = SpinWait.SpinUntil(
+            () =>
+            {
+                if (promise.IsCompleted)
+                {
+                    return true;
+                }
+
+                _inputsByPromise = null;
+                pending = WaitingInputs(promise);
+                remaining = TaskCombinators.ReadRemaining(promise);
+                return pending.Count == remaining;
+            },
+            CombinatorSettleTime);
+        if (promise.IsCompleted)
+        {
+            return null;
+        }
+
+        if (!settled)
+        {
+            throw new FrameCaptureException(
+                FrameCaptureFailure.UnsupportedAwaiter,
+                origin.Method,
+                CompilerNames.GetSourceName(origin.FieldName),
+                promise.GetType().FullName,
+                $"Cannot capture {origin.Method}: a Task.WhenAll waits for {remaining} tasks, and only {pending.Count} "
+                + "of them lead to a call or to a captured async method. Task.WhenAll can be captured only over calls "
+                + "and async methods that make calls; move Task.Delay, Task.Yield and other tasks out of it.");
+        }
+
+        return [.. pending, .. TaskCombinators.ReadFailedInputs(promise)];
+    }
+
+    /// <summary>Returns the tasks reachable upward from the leaves that <paramref name="promise"/> waits for.</summary>
+    private List<Task> WaitingInputs(Task promise)
+    {
+        if (_inputsByPromise is null)
+        {
+            _inputsByPromise = [];
+            var visited = new HashSet<Task>();
+            var queue = new Queue<Task>(_request.Leaves.Keys);
+            while (queue.TryDequeue(out var task))
+            {
+                if (!visited.Add(task) || task.IsCompleted)
+                {
+                    continue;
+                }
+
+                foreach (var waiting in AsyncRuntimeLayout.GetWaitingPromises(task))
+                {
+                    if (!_inputsByPromise.TryGetValue(waiting, out var inputs))
+                    {
+                        _inputsByPromise.Add(waiting, inputs = []);
+                    }
+
+                    inputs.Add(task);
+                    queue.Enqueue(waiting);
+                }
+
+                foreach (var box in AsyncRuntimeLayout.GetAwaitingBoxes(task))
+                {
+                    queue.Enqueue(box);
+                }
+            }
+        }
+
+        return _inputsByPromise.TryGetValue(promise, out var found) ? [.. found] : [];
+    }
+
+    private int CaptureTaskCollection(object collection, TaskCollectionKind kind, Type elementType, ValueOrigin origin)
+    {
+        if (_taskCollectionByInstance.TryGetValue(collection, out var known))
+        {
+            return known;
+        }
+
+        var index = _model.TaskCollections.Count;
+        _model.TaskCollections.Add(null!);
+        _taskCollectionByInstance.Add(collection, index);
+        var items = ((System.Collections.IList)collection).Cast<Task?>().ToArray();
+        var slots = new SnapshotSlot[items.Length];
+        for (var i = 0; i < slots.Length; i++)
+        {
+            slots[i] = items[i] is { } task ? EncodeTask(task, origin) : SnapshotSlot.Null;
+        }
+
+        _model.TaskCollections[index] = new TaskCollectionRecord(kind, AddType(TypeKind.Plain, elementType), slots);
+        return index;
+    }
+
+    /// <summary>
+    /// Returns the kind and element type of an array or list of <see cref="Task"/> or <see cref="Task{TResult}"/>,
+    /// or <see langword="null"/> for any other type.
+    /// </summary>
+    private static (TaskCollectionKind Kind, Type Element)? TaskCollectionShape(Type type)
+    {
+        if (type.IsSZArray && IsTaskType(type.GetElementType()!))
+        {
+            return (TaskCollectionKind.Array, type.GetElementType()!);
+        }
+
+        if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(List<>) && IsTaskType(type.GetGenericArguments()[0]))
+        {
+            return (TaskCollectionKind.List, type.GetGenericArguments()[0]);
+        }
+
+        return null;
+    }
+
+    private static bool IsTaskType(Type type) =>
+        type == typeof(Task) || (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Task<>));
 
     private int CaptureClosure(object closure, ValueOrigin origin)
     {
@@ -532,8 +761,8 @@ internal sealed class FrameCapturer
             type.FullName,
             $"Cannot capture {method}: {reason} (awaiter {awaiterField.Name} of type {awaiterField.FieldType}). "
             + "Only awaits of Task, Task<T>, ValueTask and ValueTask<T> that lead to a call or to another captured "
-            + "async method can be captured; move Task.Yield, Task.Delay, Task.WhenAll and custom awaiters out of "
-            + "methods that must survive a failure.");
+            + "async method, or Task.WhenAll and Task.WhenAny over such tasks, can be captured; move Task.Yield, "
+            + "Task.Delay and custom awaiters out of methods that must survive a failure.");
     }
 
     private static FrameCaptureException Unserializable(ValueOrigin origin, Type type, string reason, Exception? inner = null)

@@ -17,6 +17,9 @@ internal sealed class FrameRebuilder
     private readonly StateMachineLayout?[] _layouts;
     private object?[] _values = [];
     private int[] _frameOrder = [];
+    private Task?[] _combinatorTasks = [];
+    private object?[] _taskCollections = [];
+    private readonly Dictionary<(SlotKind Kind, long Id), Task> _finishedTasks = [];
 
     private FrameRebuilder(FrameSnapshotModel model, FrameRebuildRequest request)
     {
@@ -80,6 +83,8 @@ internal sealed class FrameRebuilder
         }
 
         var leaves = CreateLeaves();
+        _combinatorTasks = new Task?[_model.Combinators.Count];
+        _taskCollections = new object?[_model.TaskCollections.Count];
         var closures = new object[_model.Closures.Count];
         for (var i = 0; i < closures.Length; i++)
         {
@@ -141,12 +146,98 @@ internal sealed class FrameRebuilder
                 .GetValue(null),
             SlotKind.Leaf => TaskShape.ToFieldValue(leaves[slot.Id], fieldType),
             SlotKind.Frame => TaskShape.ToFieldValue(frames[slot.Id], fieldType),
-            SlotKind.CompletedTask => TaskShape.ToFieldValue(TaskShape.FromResult(ResultType(slot), _values[slot.Id]), fieldType),
-            SlotKind.FaultedTask => TaskShape.ToFieldValue(TaskShape.FromExceptions(ResultType(slot), (Exception[])_values[slot.Id]!), fieldType),
+            SlotKind.CompletedTask => TaskShape.ToFieldValue(
+                Finished(slot, () => TaskShape.FromResult(ResultType(slot), _values[slot.Id])),
+                fieldType),
+            SlotKind.FaultedTask => TaskShape.ToFieldValue(
+                Finished(slot, () => TaskShape.FromExceptions(ResultType(slot), (Exception[])_values[slot.Id]!)),
+                fieldType),
+            SlotKind.Combinator => TaskShape.ToFieldValue(MaterializeCombinator((int)slot.Id, leaves, frames, closures), fieldType),
+            SlotKind.TaskCollection => MaterializeTaskCollection((int)slot.Id, leaves, frames, closures),
             SlotKind.CanceledTask => TaskShape.ToFieldValue(TaskShape.FromCanceled(ResultType(slot)), fieldType),
             SlotKind.Enum => Enum.ToObject(_types[slot.ResultType]!, _values[slot.Id]!),
             _ => throw new InvalidOperationException($"Unknown slot kind {slot.Kind}."),
         };
+
+    /// <summary>Returns the one rebuilt task of a stored finished task, which several fields may share.</summary>
+    private Task Finished(SnapshotSlot slot, Func<Task> create)
+    {
+        if (!_finishedTasks.TryGetValue((slot.Kind, slot.Id), out var task))
+        {
+            task = create();
+            _finishedTasks.Add((slot.Kind, slot.Id), task);
+        }
+
+        return task;
+    }
+
+    /// <summary>Calls Task.WhenAll or Task.WhenAny again over the rebuilt inputs, once per stored combinator.</summary>
+    private Task MaterializeCombinator(int index, Dictionary<long, Task> leaves, Task[] frames, object[] closures)
+    {
+        if (_combinatorTasks[index] is { } known)
+        {
+            return known;
+        }
+
+        var record = _model.Combinators[index];
+        var elementType = record.ElementTypeIndex < 0 ? null : _types[record.ElementTypeIndex];
+        var inputType = TaskCombinators.InputType(record.Kind, elementType);
+        var inputs = new Task[record.Inputs.Length];
+        for (var i = 0; i < inputs.Length; i++)
+        {
+            inputs[i] = (Task)Materialize(record.Inputs[i], inputType, leaves, frames, closures)!;
+        }
+
+        var task = TaskCombinators.Create(record.Kind, elementType, inputs);
+        _combinatorTasks[index] = task;
+        return task;
+    }
+
+    /// <summary>Creates a new array or list of the rebuilt tasks, once per stored collection.</summary>
+    private object MaterializeTaskCollection(int index, Dictionary<long, Task> leaves, Task[] frames, object[] closures)
+    {
+        if (_taskCollections[index] is { } known)
+        {
+            return known;
+        }
+
+        var record = _model.TaskCollections[index];
+        var elementType = _types[record.ElementTypeIndex]!;
+        var items = record.Items.Select(item => Materialize(item, elementType, leaves, frames, closures)).ToArray();
+        System.Collections.IList collection;
+        if (record.Kind == TaskCollectionKind.Array)
+        {
+            collection = Array.CreateInstance(elementType, items.Length);
+            for (var i = 0; i < items.Length; i++)
+            {
+                collection[i] = items[i];
+            }
+        }
+        else
+        {
+            collection = (System.Collections.IList)Activator.CreateInstance(
+                typeof(List<>).MakeGenericType(elementType),
+                items.Length)!;
+            foreach (var item in items)
+            {
+                collection.Add(item);
+            }
+        }
+
+        _taskCollections[index] = collection;
+        return collection;
+    }
+
+    private Type TaskCollectionType(TaskCollectionRecord record)
+    {
+        var elementType = _types[CheckIndex(record.ElementTypeIndex, _types.Length, "type")]!;
+        return record.Kind switch
+        {
+            TaskCollectionKind.Array => elementType.MakeArrayType(),
+            TaskCollectionKind.List => typeof(List<>).MakeGenericType(elementType),
+            _ => throw Damaged($"unknown task collection kind {record.Kind}"),
+        };
+    }
 
     private void ValidateOwnerField(SnapshotSlot slot, Type fieldType, string method, string field)
     {
@@ -357,6 +448,12 @@ internal sealed class FrameRebuilder
                 }
             }
 
+            if (frame.Awaits.Kind == SlotKind.Combinator && shape.ResultType is not null
+                && StoredResultType(frame.Awaits) != shape.ResultType)
+            {
+                throw Damaged($"{name} awaits a task combinator with an awaiter of another result type");
+            }
+
             if (frame.Awaits.Kind == SlotKind.Leaf && shape.ResultType is not null)
             {
                 var leaf = _model.Leaves.First(l => l.LeafId == frame.Awaits.Id);
@@ -375,6 +472,7 @@ internal sealed class FrameRebuilder
             }
         }
 
+        ValidateCombinators(leafIds);
         foreach (var closure in _model.Closures)
         {
             var type = _types[CheckIndex(closure.TypeIndex, _types.Length, "type")]!;
@@ -401,6 +499,54 @@ internal sealed class FrameRebuilder
         }
     }
 
+    private void ValidateCombinators(HashSet<long> leafIds)
+    {
+        foreach (var combinator in _model.Combinators)
+        {
+            var element = combinator.ElementTypeIndex < 0
+                ? null
+                : _types[CheckIndex(combinator.ElementTypeIndex, _types.Length, "type")];
+            var valid = combinator.Kind switch
+            {
+                TaskCombinatorKind.WhenAll => element is null,
+                TaskCombinatorKind.WhenAllResults => element is not null,
+                TaskCombinatorKind.WhenAny => element is not null
+                    && (element == typeof(Task) || (element.IsGenericType && element.GetGenericTypeDefinition() == typeof(Task<>))),
+                _ => false,
+            };
+            if (!valid || combinator.Inputs.Length == 0 && combinator.Kind == TaskCombinatorKind.WhenAny)
+            {
+                throw Damaged($"a Task.{combinator.Kind} record has an invalid element type or no inputs");
+            }
+
+            var inputType = TaskCombinators.InputType(combinator.Kind, element);
+            foreach (var input in combinator.Inputs)
+            {
+                if (!input.IsTask)
+                {
+                    throw Damaged($"an input of a Task.{combinator.Kind} record is not a task");
+                }
+
+                ValidateSlot(input, inputType, $"Task.{combinator.Kind}", "input", leafIds);
+            }
+        }
+
+        foreach (var collection in _model.TaskCollections)
+        {
+            var collectionType = TaskCollectionType(collection);
+            var element = collectionType.IsArray ? collectionType.GetElementType()! : collectionType.GetGenericArguments()[0];
+            foreach (var item in collection.Items)
+            {
+                if (item.Kind != SlotKind.Null && !item.IsTask)
+                {
+                    throw Damaged($"an element of a stored {collectionType} is not a task");
+                }
+
+                ValidateSlot(item, element, TypeNames.Format(collectionType), "element", leafIds);
+            }
+        }
+    }
+
     private void ValidateSlot(SnapshotSlot slot, Type fieldType, string method, string field, HashSet<long> leafIds)
     {
         ValidateSlotKind(slot, fieldType, method, field, leafIds);
@@ -424,6 +570,17 @@ internal sealed class FrameRebuilder
                 return leaf.ResultTypeIndex < 0 ? null : _types[CheckIndex(leaf.ResultTypeIndex, _types.Length, "type")];
             case SlotKind.Frame:
                 return _layouts[_model.Frames[(int)slot.Id].TypeIndex]?.ResultType;
+            case SlotKind.Combinator:
+                var combinator = _model.Combinators[(int)slot.Id];
+                var element = combinator.ElementTypeIndex < 0
+                    ? null
+                    : _types[CheckIndex(combinator.ElementTypeIndex, _types.Length, "type")];
+                return combinator.Kind switch
+                {
+                    TaskCombinatorKind.WhenAll => null,
+                    TaskCombinatorKind.WhenAllResults => element?.MakeArrayType(),
+                    _ => element,
+                };
             default:
                 return slot.ResultType < 0 ? null : _types[CheckIndex(slot.ResultType, _types.Length, "type")];
         }
@@ -485,6 +642,17 @@ internal sealed class FrameRebuilder
             case SlotKind.Closure:
                 CheckIndex(slot.Id, _model.Closures.Count, "closure");
                 break;
+            case SlotKind.Combinator:
+                CheckIndex(slot.Id, _model.Combinators.Count, "combinator");
+                break;
+            case SlotKind.TaskCollection:
+                var collectionType = TaskCollectionType(_model.TaskCollections[CheckIndex(slot.Id, _model.TaskCollections.Count, "task collection")]);
+                if (!fieldType.IsAssignableFrom(collectionType))
+                {
+                    throw Damaged($"{method} field {field} of type {fieldType} stores a {collectionType}");
+                }
+
+                break;
             case SlotKind.LambdaCache:
                 CheckIndex(slot.Id, _types.Length, "type");
                 break;
@@ -539,7 +707,7 @@ internal sealed class FrameRebuilder
 
             marks[index] = 1;
             var frame = _model.Frames[index];
-            foreach (var slot in frame.Fields.Append(frame.Awaits))
+            foreach (var slot in frame.Fields.Append(frame.Awaits).SelectMany(ExpandTaskSlots))
             {
                 if (slot.Kind == SlotKind.Frame)
                 {
@@ -549,6 +717,35 @@ internal sealed class FrameRebuilder
 
             marks[index] = 2;
             order.Add(index);
+        }
+    }
+
+    /// <summary>
+    /// Returns the slot and, for a combinator or a task collection, the slots of its inputs or elements, at any
+    /// depth: the frames among them must be built before the combinator or collection.
+    /// </summary>
+    private IEnumerable<SnapshotSlot> ExpandTaskSlots(SnapshotSlot slot)
+    {
+        var pending = new Stack<SnapshotSlot>([slot]);
+        var seen = new HashSet<SnapshotSlot>();
+        while (pending.TryPop(out var next))
+        {
+            if (!seen.Add(next))
+            {
+                continue;
+            }
+
+            yield return next;
+            var inner = next.Kind switch
+            {
+                SlotKind.Combinator => _model.Combinators[CheckIndex(next.Id, _model.Combinators.Count, "combinator")].Inputs,
+                SlotKind.TaskCollection => _model.TaskCollections[CheckIndex(next.Id, _model.TaskCollections.Count, "task collection")].Items,
+                _ => [],
+            };
+            foreach (var item in inner)
+            {
+                pending.Push(item);
+            }
         }
     }
 

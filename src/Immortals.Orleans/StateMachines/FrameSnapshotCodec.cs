@@ -8,13 +8,15 @@ namespace Immortals.Orleans.StateMachines;
 /// </summary>
 /// <remarks>
 /// Layout (integers as 7-bit varints, longs zigzag-encoded):
-/// <c>"IMFS"</c>, format version byte, type table, frames, closures, roots, leaves, then the length and bytes of the
-/// Orleans-serialized value array. Strings are written once and referred to by index afterwards.
+/// <c>"IMFS"</c>, format version byte, type table, frames, closures, roots, leaves, combinators and task collections
+/// (from version 2), then the length and bytes of the Orleans-serialized value array. Strings are written once and referred to by index afterwards.
 /// </remarks>
 internal static class FrameSnapshotCodec
 {
-    /// <summary>Current format version; readers reject other versions.</summary>
-    public const byte FormatVersion = 1;
+    /// <summary>Current format version. Version 2 added combinators and task collections, and both versions are read.</summary>
+    public const byte FormatVersion = 2;
+
+    private const byte FirstReadableVersion = 1;
 
     private static ReadOnlySpan<byte> Magic => "IMFS"u8;
 
@@ -64,6 +66,22 @@ internal static class FrameSnapshotCodec
             writer.WriteLong(leaf.ResultTypeIndex);
         }
 
+        writer.WriteCount(model.Combinators.Count);
+        foreach (var combinator in model.Combinators)
+        {
+            writer.WriteByte((byte)combinator.Kind);
+            writer.WriteLong(combinator.ElementTypeIndex);
+            WriteSlots(writer, combinator.Inputs);
+        }
+
+        writer.WriteCount(model.TaskCollections.Count);
+        foreach (var collection in model.TaskCollections)
+        {
+            writer.WriteByte((byte)collection.Kind);
+            writer.WriteLong(collection.ElementTypeIndex);
+            WriteSlots(writer, collection.Items);
+        }
+
         writer.WriteCount(model.Values.Length);
         stream.Write(model.Values.Span);
         return stream.ToArray();
@@ -78,10 +96,12 @@ internal static class FrameSnapshotCodec
             throw new FormatException("The data is not a frame snapshot: the 'IMFS' header is missing.");
         }
 
-        if (span[Magic.Length] != FormatVersion)
+        var version = span[Magic.Length];
+        if (version is < FirstReadableVersion or > FormatVersion)
         {
             throw new FormatException(
-                $"The frame snapshot has format version {span[Magic.Length]}; this build reads version {FormatVersion}.");
+                $"The frame snapshot has format version {version}; this build reads versions {FirstReadableVersion} "
+                + $"to {FormatVersion}.");
         }
 
         try
@@ -117,6 +137,25 @@ internal static class FrameSnapshotCodec
             for (var count = reader.ReadCount(); count > 0; count--)
             {
                 model.Leaves.Add(new LeafRecord(reader.ReadLong(), (int)reader.ReadLong()));
+            }
+
+            if (version >= 2)
+            {
+                for (var count = reader.ReadCount(); count > 0; count--)
+                {
+                    model.Combinators.Add(new CombinatorRecord(
+                        (TaskCombinatorKind)reader.ReadByte(),
+                        (int)reader.ReadLong(),
+                        ReadSlots(reader)));
+                }
+
+                for (var count = reader.ReadCount(); count > 0; count--)
+                {
+                    model.TaskCollections.Add(new TaskCollectionRecord(
+                        (TaskCollectionKind)reader.ReadByte(),
+                        (int)reader.ReadLong(),
+                        ReadSlots(reader)));
+                }
             }
 
             model.Values = reader.ReadBytes(reader.ReadCount());
@@ -264,7 +303,7 @@ internal static class FrameSnapshotCodec
             SlotKind.Null or SlotKind.Owner or SlotKind.DefaultStruct => new SnapshotSlot(kind),
             SlotKind.CompletedTask or SlotKind.FaultedTask or SlotKind.CanceledTask or SlotKind.Enum =>
                 new SnapshotSlot(kind, reader.ReadLong(), (int)reader.ReadLong()),
-            <= SlotKind.OwnerField => new SnapshotSlot(kind, reader.ReadLong()),
+            <= SlotKind.TaskCollection => new SnapshotSlot(kind, reader.ReadLong()),
             _ => throw new FormatException($"The frame snapshot has an unknown slot kind {(byte)kind}."),
         };
     }

@@ -102,6 +102,10 @@ internal sealed record FrameSnapshotDescription(
         SlotKind.FaultedTask => "faulted task: " + DescribeValue(slot.Id, values),
         SlotKind.CanceledTask => "canceled task",
         SlotKind.Enum => $"{model.Types[slot.ResultType].DisplayName} {DescribeValue(slot.Id, values)}",
+        SlotKind.Combinator => $"Task.{model.Combinators[(int)slot.Id].Kind} of "
+            + $"[{string.Join(", ", model.Combinators[(int)slot.Id].Inputs.Select(input => DescribeSlot(input, model, values)))}]",
+        SlotKind.TaskCollection => $"{model.TaskCollections[(int)slot.Id].Kind} of "
+            + $"[{string.Join(", ", model.TaskCollections[(int)slot.Id].Items.Select(item => DescribeSlot(item, model, values)))}]",
         _ => slot.Kind.ToString(),
     };
 
@@ -115,6 +119,7 @@ internal sealed record FrameSnapshotDescription(
         SlotKind.OwnerField => "(owner field)",
         SlotKind.DefaultStruct => "(default)",
         SlotKind.Closure or SlotKind.LambdaCache => "(closure)",
+        SlotKind.TaskCollection => "(tasks)",
         _ => "(task)",
     };
 

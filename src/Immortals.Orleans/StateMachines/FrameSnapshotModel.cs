@@ -21,6 +21,12 @@ internal sealed class FrameSnapshotModel
     /// <summary>Leaves that frames await or hold, by the caller's leaf id.</summary>
     public List<LeafRecord> Leaves { get; } = [];
 
+    /// <summary>Tasks of <c>Task.WhenAll</c> and <c>Task.WhenAny</c> that frames await or hold.</summary>
+    public List<CombinatorRecord> Combinators { get; } = [];
+
+    /// <summary>Arrays and lists of tasks that frames hold.</summary>
+    public List<TaskCollectionRecord> TaskCollections { get; } = [];
+
     /// <summary>Orleans serialization of one <c>object?[]</c> holding every <see cref="SlotKind.Value"/>.</summary>
     public ReadOnlyMemory<byte> Values { get; set; }
 
@@ -96,4 +102,20 @@ internal sealed class FrameSnapshotModel
     /// <param name="LeafId">The caller's id.</param>
     /// <param name="ResultTypeIndex">Type-table index of the leaf task's result type, or -1 for none.</param>
     internal sealed record LeafRecord(long LeafId, int ResultTypeIndex);
+
+    /// <summary>
+    /// One task of a task combinator, rebuilt by calling the combinator again over its rebuilt inputs.
+    /// </summary>
+    /// <param name="Kind">The combinator.</param>
+    /// <param name="ElementTypeIndex">Type-table index of <c>T</c> for <c>WhenAll&lt;T&gt;</c> or of the input task
+    /// type for <c>WhenAny</c>, or -1 for <c>WhenAll</c>.</param>
+    /// <param name="Inputs">The inputs: the pending ones and, where they change the outcome, the finished ones. A
+    /// <c>WhenAny</c> that had completed has one input, its winner.</param>
+    internal sealed record CombinatorRecord(TaskCombinatorKind Kind, int ElementTypeIndex, SnapshotSlot[] Inputs);
+
+    /// <summary>One array or list of tasks, rebuilt as a new collection of the rebuilt tasks.</summary>
+    /// <param name="Kind">Array or list.</param>
+    /// <param name="ElementTypeIndex">Type-table index of the element type (<c>Task</c> or <c>Task&lt;T&gt;</c>).</param>
+    /// <param name="Items">The elements in order.</param>
+    internal sealed record TaskCollectionRecord(TaskCollectionKind Kind, int ElementTypeIndex, SnapshotSlot[] Items);
 }

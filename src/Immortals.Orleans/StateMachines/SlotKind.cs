@@ -53,4 +53,13 @@ internal enum SlotKind : byte
     /// that has not started or has finished; recreated as the default value of the field's type.
     /// </summary>
     DefaultStruct = 12,
+
+    /// <summary>
+    /// The task of <c>Task.WhenAll</c> or <c>Task.WhenAny</c>; the id is the index of its record among the
+    /// snapshot's combinators.
+    /// </summary>
+    Combinator = 13,
+
+    /// <summary>An array or list of tasks; the id is the index of its record among the snapshot's task collections.</summary>
+    TaskCollection = 14,
 }

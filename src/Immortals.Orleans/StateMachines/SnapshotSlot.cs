@@ -6,7 +6,8 @@ namespace Immortals.Orleans.StateMachines;
 /// for a task without a result) or the enum type.
 /// </summary>
 /// <param name="Kind">What the slot refers to.</param>
-/// <param name="Id">Value index, leaf id, frame index, closure index or type index, per <see cref="Kind"/>.</param>
+/// <param name="Id">Value index, leaf id, frame index, closure index, type index, combinator index or task
+/// collection index, per <see cref="Kind"/>.</param>
 /// <param name="ResultType">Type-table index of a completed task's result type or of an enum type, or -1.</param>
 internal readonly record struct SnapshotSlot(SlotKind Kind, long Id = 0, int ResultType = -1)
 {
@@ -15,5 +16,5 @@ internal readonly record struct SnapshotSlot(SlotKind Kind, long Id = 0, int Res
 
     /// <summary>Returns whether the slot refers to a task (of a leaf, a frame, or a completed task).</summary>
     public bool IsTask => Kind is SlotKind.Leaf or SlotKind.Frame or SlotKind.CompletedTask or SlotKind.FaultedTask
-        or SlotKind.CanceledTask;
+        or SlotKind.CanceledTask or SlotKind.Combinator;
 }

@@ -13,6 +13,8 @@ public static class TestGates
 
     public static void Arm(string key, int step) => Gates.TryAdd((key, step), new Gate());
 
+    public static bool IsArmed(string key, int step) => Gates.ContainsKey((key, step));
+
     public static Task WaitReachedAsync(string key, int step) =>
         Gates[(key, step)].Reached.Task.WaitAsync(TimeSpan.FromSeconds(60));
 
