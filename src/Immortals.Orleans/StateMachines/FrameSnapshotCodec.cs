@@ -264,7 +264,7 @@ internal static class FrameSnapshotCodec
             SlotKind.Null or SlotKind.Owner or SlotKind.DefaultStruct => new SnapshotSlot(kind),
             SlotKind.CompletedTask or SlotKind.FaultedTask or SlotKind.CanceledTask or SlotKind.Enum =>
                 new SnapshotSlot(kind, reader.ReadLong(), (int)reader.ReadLong()),
-            <= SlotKind.OwnerField => new SnapshotSlot(kind, reader.ReadLong()),
+            <= SlotKind.OwnerField or SlotKind.CancellationToken => new SnapshotSlot(kind, reader.ReadLong()),
             _ => throw new FormatException($"The frame snapshot has an unknown slot kind {(byte)kind}."),
         };
     }

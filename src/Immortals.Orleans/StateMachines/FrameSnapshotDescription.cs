@@ -101,6 +101,7 @@ internal sealed record FrameSnapshotDescription(
         SlotKind.CompletedTask => "completed task: " + DescribeValue(slot.Id, values),
         SlotKind.FaultedTask => "faulted task: " + DescribeValue(slot.Id, values),
         SlotKind.CanceledTask => "canceled task",
+        SlotKind.CancellationToken => $"cancellation token of root {slot.Id}",
         SlotKind.Enum => $"{model.Types[slot.ResultType].DisplayName} {DescribeValue(slot.Id, values)}",
         _ => slot.Kind.ToString(),
     };

@@ -53,4 +53,10 @@ internal enum SlotKind : byte
     /// that has not started or has finished; recreated as the default value of the field's type.
     /// </summary>
     DefaultStruct = 12,
+
+    /// <summary>
+    /// A <see cref="System.Threading.CancellationToken"/> given to the capture as the token of a root; the id is
+    /// that root's id, and the rebuild asks the caller for the new token of that root.
+    /// </summary>
+    CancellationToken = 13,
 }
