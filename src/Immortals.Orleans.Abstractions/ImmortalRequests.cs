@@ -11,6 +11,7 @@ namespace Immortals.Orleans;
 /// id; the target removes it before the method runs, so it never reaches the calls that the method makes. A reuse
 /// of the same id with different arguments fails with <see cref="ImmortalRequestIdConflictException"/>, and a
 /// reuse after the retention period fails with <see cref="ImmortalRequestExpiredException"/>.
+/// <see cref="GetStatusAsync"/> and <see cref="CancelAsync"/> reach the method by its request id.
 /// </remarks>
 public static class ImmortalRequests
 {
@@ -61,6 +62,42 @@ public static class ImmortalRequests
         {
             Restore(previous);
         }
+    }
+
+    /// <summary>
+    /// Returns the status of the method that runs or ran on <paramref name="grain"/> under
+    /// <paramref name="requestId"/>, as a stored checkpoint of the grain contains it. The lookup interleaves with the
+    /// grain's methods and activates the grain when it is not active, which recovers it.
+    /// </summary>
+    /// <param name="grain">Reference to an immortal grain.</param>
+    /// <param name="requestId">The request id given to <see cref="InvokeAsync{TGrain}"/>.</param>
+    /// <returns>The status; <see cref="ImmortalRequestState.Unknown"/> when the grain has no record of the id.</returns>
+    public static Task<ImmortalRequestStatus> GetStatusAsync(IAddressable grain, string requestId)
+    {
+        ArgumentNullException.ThrowIfNull(grain);
+        ArgumentException.ThrowIfNullOrWhiteSpace(requestId);
+        return grain.AsReference<IImmortalRequestExtension>().GetStatus(requestId);
+    }
+
+    /// <summary>
+    /// Requests cancellation of the method that runs on <paramref name="grain"/> under <paramref name="requestId"/>.
+    /// The request is stored in the grain's checkpoint before this call returns; then the
+    /// <see cref="CancellationToken"/> parameter of the method is canceled, also in a method rebuilt after a silo
+    /// failure. Cancellation is cooperative: the method decides when and how to stop.
+    /// </summary>
+    /// <remarks>
+    /// The call is idempotent: send it again when it fails. For an id whose method finished, expired or is unknown,
+    /// nothing is stored and the returned status says which: <see cref="ImmortalRequestStatus.CancellationRequested"/>
+    /// is <see langword="true"/> only when the grain stored the request.
+    /// </remarks>
+    /// <param name="grain">Reference to an immortal grain.</param>
+    /// <param name="requestId">The request id given to <see cref="InvokeAsync{TGrain}"/>.</param>
+    /// <returns>The status after the request was handled.</returns>
+    public static Task<ImmortalRequestStatus> CancelAsync(IAddressable grain, string requestId)
+    {
+        ArgumentNullException.ThrowIfNull(grain);
+        ArgumentException.ThrowIfNullOrWhiteSpace(requestId);
+        return grain.AsReference<IImmortalRequestExtension>().Cancel(requestId);
     }
 
     /// <summary>Returns the value stored under <see cref="RequestContextKey"/> for a request id bound to a grain.</summary>

@@ -70,4 +70,8 @@ internal sealed class CheckpointRecord
 
     [Id(12)]
     public List<RetainedResult> RequestResults { get; set; } = [];
+
+    /// <summary>Request ids whose retained results expired, so that a retry with one is rejected.</summary>
+    [Id(30)]
+    public ExpiredRequestIds ExpiredRequestIds { get; set; } = new();
 }

@@ -89,12 +89,7 @@ internal sealed partial class ImmortalActivation
             FinishRoot(root);
         }
 
-        var now = _runtime.TimeProvider.GetUtcNow();
-        foreach (var expired in _requestResults.Values.Where(result => result.ExpiresAt <= now).ToList())
-        {
-            // NOTE: an expired request id is forgotten, so a retry after the retention period runs the method again.
-            _requestResults.Remove(expired.RequestId);
-        }
+        ExpireRequestResults(_runtime.TimeProvider.GetUtcNow());
 
         while (true)
         {
@@ -172,6 +167,7 @@ internal sealed partial class ImmortalActivation
         record.Outbox = outbox;
         record.Callers = [.. _callers.Values];
         record.RequestResults = [.. _requestResults.Values];
+        record.ExpiredRequestIds = _expiredRequestIds;
         return new CapturedCheckpoint(record, fields, roots, received, dropped, outbox);
     }
 
@@ -195,6 +191,11 @@ internal sealed partial class ImmortalActivation
         foreach (var call in _calls.All)
         {
             request.AddLeaf(call.Sequence, call.Leaf.Task);
+        }
+
+        foreach (var root in _roots.Values.Where(root => root.HasCancellationToken))
+        {
+            request.AddCancellationToken(root.RootId, root.CancellationToken);
         }
 
         return request;

@@ -27,10 +27,19 @@ internal sealed partial class ImmortalActivation
         var methodName = request.GetInterfaceName() + "." + request.GetMethodName();
         if (requestId is not null)
         {
-            if (_requestResults.TryGetValue(requestId, out var retained)
-                && retained.ExpiresAt > _runtime.TimeProvider.GetUtcNow())
+            if (_requestResults.TryGetValue(requestId, out var retained))
             {
+                if (retained.ExpiresAt <= _runtime.TimeProvider.GetUtcNow())
+                {
+                    throw Expired(requestId, methodName, retained.ExpiresAt);
+                }
+
                 EnsureSameRequest(requestId, retained.RequestHash, hash, methodName);
+                if (retained.AwaitingWrite)
+                {
+                    await WaitForCheckpointAsync();
+                }
+
                 return Unwrap(ReadOutcome(retained.Outcome));
             }
 
@@ -38,6 +47,11 @@ internal sealed partial class ImmortalActivation
             {
                 EnsureSameRequest(requestId, running.Record.RequestHash, hash, methodName);
                 return Unwrap(await running.Completion.Task);
+            }
+
+            if (_expiredRequestIds.Contains(requestId))
+            {
+                throw Expired(requestId, methodName, null);
             }
         }
 
@@ -234,6 +248,7 @@ internal sealed partial class ImmortalActivation
 
             request ??= _runtime.Serializer.Deserialize<IInvokable>(root.Record.Request)!;
             request.SetTarget(Context);
+            PassCancellationToken(request, root);
             root.Record.Started = true;
             var previous = CurrentRootOwner.Value;
             CurrentRootOwner.Value = new RootScope(this, root);
@@ -336,14 +351,24 @@ internal sealed partial class ImmortalActivation
         var committed = ReadOutcome(bytes);
         if (record.RequestId is not null)
         {
-            _requestResults[record.RequestId] = new RetainedResult
+            var retained = new RetainedResult
             {
                 RequestId = record.RequestId,
                 RequestHash = record.RequestHash,
                 Outcome = bytes,
                 ExpiresAt = _runtime.TimeProvider.GetUtcNow() + _runtime.Options.RequestResultRetention,
                 MethodName = record.MethodName,
+                CancelRequested = record.CancelRequested,
+                AwaitingWrite = true,
             };
+            _requestResults[record.RequestId] = retained;
+            RequestCheckpoint(() =>
+            {
+                retained.AwaitingWrite = false;
+                root.Completion.TrySetResult(committed);
+            });
+            UpdateKeepAlive();
+            return;
         }
         else if (!root.Durable && FieldsUnchanged())
         {

@@ -8,7 +8,21 @@ internal sealed class ActiveRoot
         Record = record;
     }
 
+    private CancellationTokenSource? _cancellation;
+
     public RootRecord Record { get; }
+
+    /// <summary>
+    /// Token passed to the grain method's <see cref="System.Threading.CancellationToken"/> parameters. Frames that
+    /// hold it are stored as "the token of this root" and rebuilt with the new root's token.
+    /// </summary>
+    public CancellationToken CancellationToken => (_cancellation ??= new CancellationTokenSource()).Token;
+
+    /// <summary>Whether <see cref="CancellationToken"/> was handed out, so captures must recognize it.</summary>
+    public bool HasCancellationToken => _cancellation is not null;
+
+    /// <summary>Cancels <see cref="CancellationToken"/>. Callbacks registered on it run on the calling thread.</summary>
+    public void Cancel() => (_cancellation ??= new CancellationTokenSource()).Cancel();
 
     public long RootId => Record.RootId;
 
