@@ -16,7 +16,7 @@ public enum ImmortalRequestState
     /// <summary>The method has started and has not finished.</summary>
     Running = 2,
 
-    /// <summary>The method returned; <see cref="ImmortalRequestStatus.Result"/> holds its result.</summary>
+    /// <summary>The method returned; <see cref="ImmortalRequestStatus.Result"/> contains its result.</summary>
     Succeeded = 3,
 
     /// <summary>

@@ -87,7 +87,7 @@ public static class ImmortalRequests
     /// </summary>
     /// <remarks>
     /// The call is idempotent: send it again when it fails. For an id whose method finished, expired or is unknown,
-    /// nothing is stored and the returned status says which: <see cref="ImmortalRequestStatus.CancellationRequested"/>
+    /// nothing is stored and the returned status names the state: <see cref="ImmortalRequestStatus.CancellationRequested"/>
     /// is <see langword="true"/> only when the grain stored the request.
     /// </remarks>
     /// <param name="grain">Reference to an immortal grain.</param>

@@ -70,6 +70,34 @@ public sealed class CancellationTests(AzuriteFixture azurite) : IClassFixture<Az
     }
 
     [Fact]
+    public async Task Canceled_call_token_leaves_method_running()
+    {
+        // Canceling the token of the Orleans call is not stored, so it must not reach the immortal method.
+        var order = NewOrder();
+        TestGates.Arm(order.GateKey, 2);
+        using var callToken = new CancellationTokenSource();
+        var started = ImmortalRequests.InvokeAsync(
+            order.Saga,
+            order.RequestId,
+            saga => saga.Process(order.Id, order.GateKey, Steps, callToken.Token));
+        await TestGates.WaitReachedAsync(order.GateKey, 2);
+
+        await callToken.CancelAsync();
+        var afterCallCanceled = await ImmortalRequests.GetStatusAsync(order.Saga, order.RequestId);
+        TestGates.Release(order.GateKey, 2);
+        var finished = await Eventually.GetAsync(
+            () => ImmortalRequests.GetStatusAsync(order.Saga, order.RequestId),
+            status => status.State != ImmortalRequestState.Running);
+
+        Assert.Equal(ImmortalRequestState.Running, afterCallCanceled.State);
+        Assert.False(afterCallCanceled.CancellationRequested);
+        Assert.Equal(ImmortalRequestState.Succeeded, finished.State);
+        Assert.Equal(Steps, finished.Result);
+        Assert.Equal(Steps, (await order.Journal.GetEntries()).Count);
+        await ObserveAsync(started);
+    }
+
+    [Fact]
     public async Task Cancel_of_finished_or_unknown_id_stores_nothing()
     {
         var order = NewOrder();

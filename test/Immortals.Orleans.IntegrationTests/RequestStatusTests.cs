@@ -72,6 +72,34 @@ public sealed class RequestStatusTests(AzuriteFixture azurite) : IClassFixture<A
     }
 
     [Fact]
+    public async Task Request_behind_delivered_call_reads_pending()
+    {
+        // The workflow's call to counter A holds the counter's lock while it waits at gate 1. A client request
+        // to the counter then waits for that lock: stored, but not started.
+        var run = new WorkflowRun(_cluster.Client);
+        var counterA = "a-" + run.Id;
+        var counter = _cluster.Client.GetGrain<ICounterGrain>(counterA);
+        var requestId = "add-" + run.Id;
+        TestGates.Arm(run.GateKey, 1);
+        var workflow = run.Workflow.AwaitTwo(counterA, "b-" + run.Id, run.GateKey, run.SinkKey);
+        await TestGates.WaitReachedAsync(run.GateKey, 1);
+        var added = ImmortalRequests.InvokeAsync(counter, requestId, grain => grain.Add(5));
+
+        var pending = await Eventually.GetAsync(
+            () => ImmortalRequests.GetStatusAsync(counter, requestId),
+            status => status.State != ImmortalRequestState.Unknown);
+        TestGates.ReleaseAll(run.GateKey);
+        var count = await added;
+        var finished = await ImmortalRequests.GetStatusAsync(counter, requestId);
+
+        Assert.Equal(ImmortalRequestState.Pending, pending.State);
+        Assert.EndsWith(".ICounterGrain.Add", pending.MethodName, StringComparison.Ordinal);
+        Assert.Equal(6, count);
+        Assert.Equal(ImmortalRequestState.Succeeded, finished.State);
+        Assert.Equal(11, await workflow);
+    }
+
+    [Fact]
     public async Task Conflicting_reuse_while_running_changes_nothing()
     {
         // A reentrant grain lets the second request in while the first is suspended; a non-reentrant grain would

@@ -173,7 +173,7 @@ internal sealed partial class ImmortalActivation
             root.DurableSignal.TrySetResult();
             if (stored.CancelRequested)
             {
-                // The token is canceled before any frame is rebuilt, so a rebuilt method sees it canceled when it
+                // The token is canceled before any frame is rebuilt, so a rebuilt method observes the cancellation when it
                 // resumes.
                 _logger.RestoredCanceled(GrainKey, stored.RootId);
                 root.Cancel();

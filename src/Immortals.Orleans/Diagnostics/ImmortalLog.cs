@@ -105,7 +105,7 @@ internal static partial class ImmortalLog
         Message = "Cancellation of request {RequestId} on {GrainId} ignored: the request is {State}")]
     public static partial void CancelIgnored(this ILogger logger, string grainId, string requestId, string state);
 
-    [LoggerMessage(EventId = 4302, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 4302, Level = LogLevel.Information,
         Message = "Rejected request {RequestId} on {GrainId} for {Method}: its result expired")]
     public static partial void RequestExpired(this ILogger logger, string grainId, string requestId, string method);
 
