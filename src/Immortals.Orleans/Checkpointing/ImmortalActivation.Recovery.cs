@@ -176,6 +176,7 @@ internal sealed partial class ImmortalActivation
                 // The token is canceled before any frame is rebuilt, so a rebuilt method observes the cancellation when it
                 // resumes.
                 _logger.RestoredCanceled(GrainKey, stored.RootId);
+                root.CancelStored = true;
                 root.Cancel();
             }
 

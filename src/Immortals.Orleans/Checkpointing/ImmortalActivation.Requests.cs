@@ -86,7 +86,12 @@ internal sealed partial class ImmortalActivation
             _logger.CancelRequested(GrainKey, requestId, root.RootId, root.Record.MethodName);
         }
 
-        await WaitForCheckpointAsync();
+        if (!root.CancelStored)
+        {
+            await WaitForCheckpointAsync();
+            root.CancelStored = true;
+        }
+
         CancelToken(root);
         return await GetRequestStatusAsync(requestId);
     }

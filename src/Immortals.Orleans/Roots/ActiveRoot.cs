@@ -41,6 +41,9 @@ internal sealed class ActiveRoot
     /// <summary>Whether the root's end was handled: its lock released and its outcome committed.</summary>
     public bool Finished { get; set; }
 
+    /// <summary>Whether a stored checkpoint contains <see cref="RootRecord.CancelRequested"/>.</summary>
+    public bool CancelStored { get; set; }
+
     /// <summary>Whether the root failed because its frames could not be captured.</summary>
     public bool Failed { get; set; }
 
