@@ -31,8 +31,11 @@ public sealed class RequestRetentionTests(AzuriteFixture azurite) : IClassFixtur
             TimeSpan.FromSeconds(30));
         var error = await Assert.ThrowsAsync<ImmortalRequestExpiredException>(
             () => ImmortalRequests.InvokeAsync(run.Counter, requestId, counter => counter.Add(5)));
+        var cancel = await ImmortalRequests.CancelAsync(run.Counter, requestId);
 
         Assert.Equal(5, first);
+        Assert.Equal(ImmortalRequestState.Expired, cancel.State);
+        Assert.False(cancel.CancellationRequested);
         Assert.Equal(ImmortalRequestState.Succeeded, kept.State);
         Assert.Equal(ImmortalRequestState.Expired, expired.State);
         Assert.EndsWith(".ICounterGrain.Add", error.MethodName, StringComparison.Ordinal);
