@@ -25,7 +25,9 @@ public enum ImmortalRequestState
     /// </summary>
     Failed = 4,
 
-    /// <summary>Cancellation was requested and the method ended with an <see cref="OperationCanceledException"/>.</summary>
+    /// <summary>
+    /// Cancellation was requested and the method ended with an <see cref="OperationCanceledException"/>.
+    /// </summary>
     Canceled = 5,
 
     /// <summary>

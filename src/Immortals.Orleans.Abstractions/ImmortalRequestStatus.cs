@@ -31,7 +31,9 @@ public sealed class ImmortalRequestStatus
     [Id(3)]
     public bool CancellationRequested { get; init; }
 
-    /// <summary>The returned value for <see cref="ImmortalRequestState.Succeeded"/>, otherwise <see langword="null"/>.</summary>
+    /// <summary>
+    /// The returned value for <see cref="ImmortalRequestState.Succeeded"/>, otherwise <see langword="null"/>.
+    /// </summary>
     [Id(4)]
     public object? Result { get; init; }
 

@@ -71,7 +71,9 @@ public static class ImmortalRequests
     /// </summary>
     /// <param name="grain">Reference to an immortal grain.</param>
     /// <param name="requestId">The request id given to <see cref="InvokeAsync{TGrain}"/>.</param>
-    /// <returns>The status; <see cref="ImmortalRequestState.Unknown"/> when the grain has no record of the id.</returns>
+    /// <returns>
+    /// The status, or <see cref="ImmortalRequestState.Unknown"/> when the grain has no record of the id.
+    /// </returns>
     public static Task<ImmortalRequestStatus> GetStatusAsync(IAddressable grain, string requestId)
     {
         ArgumentNullException.ThrowIfNull(grain);
@@ -87,8 +89,9 @@ public static class ImmortalRequests
     /// </summary>
     /// <remarks>
     /// The call is idempotent: send it again when it fails. For an id whose method finished, expired or is unknown,
-    /// nothing is stored and the returned status names the state: <see cref="ImmortalRequestStatus.CancellationRequested"/>
-    /// is <see langword="true"/> only when the grain stored the request.
+    /// nothing is stored and the returned status names the state.
+    /// <see cref="ImmortalRequestStatus.CancellationRequested"/> is <see langword="true"/> only when the grain stored
+    /// the request.
     /// </remarks>
     /// <param name="grain">Reference to an immortal grain.</param>
     /// <param name="requestId">The request id given to <see cref="InvokeAsync{TGrain}"/>.</param>

@@ -25,7 +25,10 @@ public sealed class OrderSagaTests(AzuriteFixture azurite) : IClassFixture<Azuri
         var orderId = Guid.NewGuid().ToString("N");
         var saga = _cluster.Client.GetGrain<IOrderSagaGrain>("saga-" + orderId);
 
-        var result = await ImmortalRequests.InvokeAsync(saga, "order-" + orderId, s => s.PlaceOrder(orderId, "gate-" + orderId));
+        var result = await ImmortalRequests.InvokeAsync(
+            saga,
+            "order-" + orderId,
+            s => s.PlaceOrder(orderId, "gate-" + orderId));
 
         Assert.Equal("compensated: shipping:ship failed", result);
         Assert.Equal(ExpectedJournal, await Journal(orderId).GetEntries());

@@ -73,7 +73,8 @@ public sealed class CancellationTokenTests(EngineFixture fixture) : IClassFixtur
     {
         var leaf = new TaskCompletionSource<int>();
         var root = AwaitWithToken(leaf.Task, CancellationToken.None);
-        var snapshot = fixture.Driver.Engine.Capture(new FrameCaptureRequest().AddRoot(RootId, root).AddLeaf(LeafId, leaf.Task));
+        var snapshot = fixture.Driver.Engine.Capture(
+            new FrameCaptureRequest().AddRoot(RootId, root).AddLeaf(LeafId, leaf.Task));
 
         var (resumed, newLeaf, scheduler) = Rebuild(snapshot, _ => null);
         newLeaf.SetResult(2);

@@ -173,8 +173,8 @@ internal sealed partial class ImmortalActivation
             root.DurableSignal.TrySetResult();
             if (stored.CancelRequested)
             {
-                // The token is canceled before any frame is rebuilt, so a rebuilt method observes the cancellation when it
-                // resumes.
+                // The token is canceled before any frame is rebuilt, so a rebuilt method observes the cancellation
+                // when it resumes.
                 _logger.RestoredCanceled(GrainKey, stored.RootId);
                 root.CancelStored = true;
                 root.Cancel();

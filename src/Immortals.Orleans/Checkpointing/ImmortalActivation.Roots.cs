@@ -370,7 +370,8 @@ internal sealed partial class ImmortalActivation
             UpdateKeepAlive();
             return;
         }
-        else if (!root.Durable && FieldsUnchanged())
+
+        if (!root.Durable && FieldsUnchanged())
         {
             // A root that made no output, is unknown to storage and changed no field needs no checkpoint.
             root.Completion.TrySetResult(committed);

@@ -21,7 +21,9 @@ internal sealed class ActiveRoot
     /// <summary>Whether <see cref="CancellationToken"/> was handed out, so captures must recognize it.</summary>
     public bool HasCancellationToken => _cancellation is not null;
 
-    /// <summary>Cancels <see cref="CancellationToken"/>. Callbacks registered on it run on the calling thread.</summary>
+    /// <summary>
+    /// Cancels <see cref="CancellationToken"/>. Callbacks registered on it run on the calling thread.
+    /// </summary>
     public void Cancel() => (_cancellation ??= new CancellationTokenSource()).Cancel();
 
     public long RootId => Record.RootId;

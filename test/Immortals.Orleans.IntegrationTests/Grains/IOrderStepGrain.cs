@@ -1,6 +1,8 @@
 namespace Immortals.Orleans.IntegrationTests.Grains;
 
-/// <summary>An immortal service of an order saga (stock, payment, shipping) that records its actions in a journal.</summary>
+/// <summary>
+/// An immortal service of an order saga (stock, payment, shipping) that records its actions in a journal.
+/// </summary>
 public interface IOrderStepGrain : IGrainWithStringKey
 {
     /// <summary>
