@@ -98,22 +98,85 @@ public sealed class CancellationTests(AzuriteFixture azurite) : IClassFixture<Az
     }
 
     [Fact]
-    public async Task Cancel_of_finished_or_unknown_id_stores_nothing()
+    public async Task Cancel_of_finished_id_stores_nothing()
     {
         var order = NewOrder();
         var result = await order.Start();
 
         var finished = await ImmortalRequests.CancelAsync(order.Saga, order.RequestId);
-        var unknown = await ImmortalRequests.CancelAsync(order.Saga, "unknown-" + order.Id);
 
         Assert.Equal(Steps, result);
         Assert.Equal(ImmortalRequestState.Succeeded, finished.State);
         Assert.False(finished.CancellationRequested);
         Assert.Equal(Steps, finished.Result);
-        Assert.Equal(ImmortalRequestState.Unknown, unknown.State);
-        Assert.False(unknown.CancellationRequested);
         Assert.Equal(Steps, await order.Start());
         Assert.Equal(Steps, (await order.Journal.GetEntries()).Count);
+    }
+
+    [Fact]
+    public async Task Cancel_before_request_cancels_it_on_arrival()
+    {
+        var order = NewOrder();
+
+        var ahead = await ImmortalRequests.CancelAsync(order.Saga, order.RequestId);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => order.Start());
+        var status = await ImmortalRequests.GetStatusAsync(order.Saga, order.RequestId);
+
+        Assert.Equal(ImmortalRequestState.Unknown, ahead.State);
+        Assert.True(ahead.CancellationRequested);
+        Assert.Equal(ImmortalRequestState.Canceled, status.State);
+        Assert.Equal(["work:1", "work:undo-1", "work:compensated"], await order.Journal.GetEntries());
+    }
+
+    [Fact]
+    public async Task Cancel_of_request_queued_by_orleans_is_kept()
+    {
+        // The first request holds the non-reentrant grain at gate 2, so Orleans queues the second request before
+        // it reaches the grain; the cancel request overtakes it.
+        var first = NewOrder();
+        var queued = new SagaRun(_cluster.Client, first.Id + "-queued", first.Saga);
+        TestGates.Arm(first.GateKey, 2);
+        var running = first.Start();
+        await TestGates.WaitReachedAsync(first.GateKey, 2);
+        var waiting = queued.Start();
+
+        var requested = await ImmortalRequests.CancelAsync(queued.Saga, queued.RequestId);
+        TestGates.Release(first.GateKey, 2);
+
+        Assert.Equal(Steps, await running);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+        var status = await ImmortalRequests.GetStatusAsync(queued.Saga, queued.RequestId);
+        Assert.Equal(ImmortalRequestState.Unknown, requested.State);
+        Assert.True(requested.CancellationRequested);
+        Assert.Equal(ImmortalRequestState.Canceled, status.State);
+        Assert.Equal(["work:1", "work:undo-1", "work:compensated"], await queued.Journal.GetEntries());
+    }
+
+    [Fact]
+    public async Task Lookup_and_cancel_leave_delayed_method_alone()
+    {
+        // A method suspended at Task.Delay cannot be checkpointed. A lookup requests no write, and a cancel request
+        // that would need one is rejected instead of failing the method.
+        var order = NewOrder();
+        TestGates.Arm(order.GateKey, 1);
+        var started = ImmortalRequests.InvokeAsync(
+            order.Saga,
+            order.RequestId,
+            saga => saga.DelayThenPerform(order.Id, order.GateKey, 4000, CancellationToken.None));
+        // The method marks the gate in the turn in which it starts its delay, and the lookup runs in a later turn.
+        await TestGates.WaitReachedAsync(order.GateKey, 1);
+        var during = await ImmortalRequests.GetStatusAsync(order.Saga, order.RequestId);
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(
+            () => ImmortalRequests.CancelAsync(order.Saga, order.RequestId));
+        var result = await started;
+        var finished = await ImmortalRequests.GetStatusAsync(order.Saga, order.RequestId);
+
+        Assert.Equal(ImmortalRequestState.Unknown, during.State);
+        Assert.False(during.CancellationRequested);
+        Assert.Contains("cannot be stored now", error.Message, StringComparison.Ordinal);
+        Assert.Equal(1, result);
+        Assert.Equal(ImmortalRequestState.Succeeded, finished.State);
+        Assert.False(finished.CancellationRequested);
     }
 
     private SagaRun NewOrder() => new(_cluster.Client);
@@ -130,17 +193,30 @@ public sealed class CancellationTests(AzuriteFixture azurite) : IClassFixture<Az
         }
     }
 
-    private sealed class SagaRun(IClusterClient client)
+    private sealed class SagaRun
     {
-        public string Id { get; } = Guid.NewGuid().ToString("N");
+        public SagaRun(IClusterClient client)
+            : this(client, Guid.NewGuid().ToString("N"), null)
+        {
+        }
+
+        /// <summary>A run under <paramref name="id"/> on <paramref name="saga"/>, or on its own saga grain.</summary>
+        public SagaRun(IClusterClient client, string id, IOrderSagaGrain? saga)
+        {
+            Id = id;
+            Saga = saga ?? client.GetGrain<IOrderSagaGrain>("saga-" + id);
+            Journal = client.GetGrain<IJournalGrain>("journal-" + id);
+        }
+
+        public string Id { get; }
 
         public string GateKey => "gate-" + Id;
 
         public string RequestId => "process-" + Id;
 
-        public IOrderSagaGrain Saga => client.GetGrain<IOrderSagaGrain>("saga-" + Id);
+        public IOrderSagaGrain Saga { get; }
 
-        public IJournalGrain Journal => client.GetGrain<IJournalGrain>("journal-" + Id);
+        public IJournalGrain Journal { get; }
 
         public Task<int> Start() => ImmortalRequests.InvokeAsync(
             Saga,

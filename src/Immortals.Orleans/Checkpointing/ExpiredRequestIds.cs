@@ -32,9 +32,9 @@ internal sealed class ExpiredRequestIds
 
     /// <summary>
     /// Adds an expired id that may be forgotten after <paramref name="retention"/> has passed since
-    /// <paramref name="expiredAt"/>; <see cref="Timeout.InfiniteTimeSpan"/> keeps it for good.
+    /// <paramref name="recordedAt"/>; <see cref="Timeout.InfiniteTimeSpan"/> keeps it for good.
     /// </summary>
-    public void Add(string requestId, DateTimeOffset expiredAt, TimeSpan retention)
+    public void Add(string requestId, DateTimeOffset recordedAt, TimeSpan retention)
     {
         var hash = Hash(requestId);
         if (!Index().Add(hash))
@@ -42,7 +42,7 @@ internal sealed class ExpiredRequestIds
             return;
         }
 
-        var forgetAfter = ForgetAfter(expiredAt, retention);
+        var forgetAfter = ForgetAfter(recordedAt, retention);
         var bucket = Buckets.Find(candidate => candidate.ForgetAfter == forgetAfter);
         if (bucket is null)
         {
@@ -76,7 +76,7 @@ internal sealed class ExpiredRequestIds
     public static long Hash(string requestId) =>
         unchecked((long)XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(requestId)));
 
-    private static DateTimeOffset ForgetAfter(DateTimeOffset expiredAt, TimeSpan retention)
+    private static DateTimeOffset ForgetAfter(DateTimeOffset recordedAt, TimeSpan retention)
     {
         if (retention == Timeout.InfiniteTimeSpan)
         {
@@ -84,7 +84,7 @@ internal sealed class ExpiredRequestIds
         }
 
         var width = Math.Max(retention.Ticks / 8, TimeSpan.TicksPerSecond);
-        var due = expiredAt.UtcTicks + retention.Ticks;
+        var due = recordedAt.UtcTicks + retention.Ticks;
         var rounded = due / width * width + width;
         return rounded >= DateTimeOffset.MaxValue.UtcTicks
             ? DateTimeOffset.MaxValue

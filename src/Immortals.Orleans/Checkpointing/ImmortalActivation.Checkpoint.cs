@@ -11,7 +11,9 @@ namespace Immortals.Orleans.Checkpointing;
 internal sealed partial class ImmortalActivation
 {
     private readonly List<Action> _afterWrite = [];
+    private readonly List<TaskCompletionSource> _optionalWaiters = [];
     private bool _checkpointRequested;
+    private bool _outputCheckpointRequested;
     private bool _writerRunning;
     private Task _writerTask = Task.CompletedTask;
     private string? _etag;
@@ -34,6 +36,29 @@ internal sealed partial class ImmortalActivation
             _afterWrite.Add(afterDurable);
         }
 
+        _outputCheckpointRequested = true;
+        StartWriter();
+    }
+
+    /// <summary>
+    /// Asks for a checkpoint that only a status change (a cancel request) needs, and completes
+    /// <paramref name="waiter"/> once a stored checkpoint contains the current state. When no output shares the write
+    /// and a root cannot be captured at its current await, the write is skipped and the waiter fails with a
+    /// <see cref="FrameCaptureException"/> instead of failing that root.
+    /// </summary>
+    private void RequestOptionalCheckpoint(TaskCompletionSource waiter)
+    {
+        if (_closed)
+        {
+            return;
+        }
+
+        _optionalWaiters.Add(waiter);
+        StartWriter();
+    }
+
+    private void StartWriter()
+    {
         _checkpointRequested = true;
         if (_writerRunning)
         {
@@ -54,7 +79,25 @@ internal sealed partial class ImmortalActivation
                 var started = Now;
                 var actions = _afterWrite.ToArray();
                 _afterWrite.Clear();
-                var captured = Capture();
+                var optionalWaiters = _optionalWaiters.ToArray();
+                _optionalWaiters.Clear();
+                var optionalOnly = !_outputCheckpointRequested;
+                _outputCheckpointRequested = false;
+                CapturedCheckpoint captured;
+                try
+                {
+                    captured = Capture(failUncapturableRoots: !optionalOnly);
+                }
+                catch (FrameCaptureException exception) when (optionalOnly)
+                {
+                    foreach (var waiter in optionalWaiters)
+                    {
+                        waiter.TrySetException(exception);
+                    }
+
+                    continue;
+                }
+
                 await RegisterExternalRootsAsync(captured.Roots);
                 if (!await WriteAsync(captured.Record, _stopping.Token))
                 {
@@ -66,6 +109,11 @@ internal sealed partial class ImmortalActivation
                 foreach (var action in actions)
                 {
                     action();
+                }
+
+                foreach (var waiter in optionalWaiters)
+                {
+                    waiter.TrySetResult();
                 }
             }
         }
@@ -82,7 +130,7 @@ internal sealed partial class ImmortalActivation
     /// Builds the record of the current state. Roots whose frames cannot be captured fail with the capture error, so
     /// that the grain's other roots are still stored.
     /// </summary>
-    private CapturedCheckpoint Capture()
+    private CapturedCheckpoint Capture(bool failUncapturableRoots)
     {
         foreach (var root in _roots.Values.Where(root => root.Task is { IsCompleted: true }).ToList())
         {
@@ -100,7 +148,7 @@ internal sealed partial class ImmortalActivation
             catch (FrameCaptureException)
             {
                 var failing = FindUncapturableRoots();
-                if (failing.Count == 0)
+                if (failing.Count == 0 || !failUncapturableRoots)
                 {
                     throw;
                 }
@@ -168,6 +216,8 @@ internal sealed partial class ImmortalActivation
         record.Callers = [.. _callers.Values];
         record.RequestResults = [.. _requestResults.Values];
         record.ExpiredRequestIds = _expiredRequestIds;
+        record.PendingCancels = [.. _pendingCancels.Values];
+        _capturedRequests = CapturedRequestState.Of(roots, _pendingCancels.Keys);
         return new CapturedCheckpoint(record, fields, roots, received, dropped, outbox);
     }
 
@@ -242,6 +292,7 @@ internal sealed partial class ImmortalActivation
     /// <summary>Applies a successful write: roots become durable, results are acknowledged, and completed calls no frame refers to leave the cache.</summary>
     private void Commit(CapturedCheckpoint captured)
     {
+        CommitRequestState();
         _durableNextSequence = captured.Record.NextSequence;
         _lastFields = captured.Fields;
         foreach (var root in captured.Roots)

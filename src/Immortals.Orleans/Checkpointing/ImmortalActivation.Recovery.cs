@@ -165,6 +165,12 @@ internal sealed partial class ImmortalActivation
         }
 
         _expiredRequestIds = record.ExpiredRequestIds ?? new ExpiredRequestIds();
+        foreach (var pending in record.PendingCancels ?? [])
+        {
+            _pendingCancels[pending.RequestId] = pending;
+        }
+
+        _storedRequests = CapturedRequestState.Of(record.Roots, _pendingCancels.Keys);
 
         var roots = new List<ActiveRoot>();
         foreach (var stored in record.Roots.OrderBy(root => root.RootId))

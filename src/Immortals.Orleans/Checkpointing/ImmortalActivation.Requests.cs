@@ -1,4 +1,5 @@
 using Immortals.Orleans.Diagnostics;
+using Immortals.Orleans.StateMachines;
 using Immortals.Orleans.Roots;
 using Orleans.Serialization.Invocation;
 
@@ -7,112 +8,187 @@ namespace Immortals.Orleans.Checkpointing;
 /// <summary>Request ids: status, cancellation, retention and expiry.</summary>
 internal sealed partial class ImmortalActivation
 {
+    private readonly Dictionary<string, PendingCancel> _pendingCancels = new(StringComparer.Ordinal);
     private ExpiredRequestIds _expiredRequestIds = new();
+    private CapturedRequestState _storedRequests = CapturedRequestState.Empty;
+    private CapturedRequestState? _capturedRequests;
 
     /// <summary>
-    /// Returns the status of the root started under <paramref name="requestId"/> as a stored checkpoint contains
-    /// it. State that no checkpoint contains yet (a new root, a result being written) is waited for, so that a
-    /// status never reports what a crash could still undo.
+    /// Returns the status of the root started under <paramref name="requestId"/> as the last stored checkpoint
+    /// contains it. The lookup requests no write, so it never reports state that a crash could undo and never makes
+    /// the grain capture its methods.
     /// </summary>
-    public async Task<ImmortalRequestStatus> GetRequestStatusAsync(string requestId)
+    public Task<ImmortalRequestStatus> GetRequestStatusAsync(string requestId)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(requestId);
-        while (true)
-        {
-            ThrowIfClosed();
-            if (_rootsByRequestId.TryGetValue(requestId, out var root))
-            {
-                if (!root.Durable)
-                {
-                    await WaitForCheckpointAsync();
-                    continue;
-                }
-
-                return new ImmortalRequestStatus
-                {
-                    RequestId = requestId,
-                    State = root.Record.Started ? ImmortalRequestState.Running : ImmortalRequestState.Pending,
-                    MethodName = root.Record.MethodName,
-                    CancellationRequested = root.Record.CancelRequested,
-                };
-            }
-
-            if (_requestResults.TryGetValue(requestId, out var retained))
-            {
-                if (retained.AwaitingWrite)
-                {
-                    await WaitForCheckpointAsync();
-                    continue;
-                }
-
-                return StatusOf(retained);
-            }
-
-            return new ImmortalRequestStatus
-            {
-                RequestId = requestId,
-                State = _expiredRequestIds.Contains(requestId)
-                    ? ImmortalRequestState.Expired
-                    : ImmortalRequestState.Unknown,
-            };
-        }
+        ThrowIfClosed();
+        return Task.FromResult(StoredStatus(requestId));
     }
 
     /// <summary>
     /// Stores a request to cancel the root started under <paramref name="requestId"/>, then cancels the root's
     /// token, and returns the status. The token is canceled only after a stored checkpoint contains the request, so
-    /// every output of the method's reaction is released by a checkpoint that also records the cancellation.
+    /// every output of the method's reaction is released by a checkpoint that also records the cancellation. A
+    /// cancel request for an id that the grain has not admitted is stored and cancels the request when it arrives.
     /// </summary>
     public async Task<ImmortalRequestStatus> CancelRequestAsync(string requestId)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(requestId);
         ThrowIfClosed();
-        if (!_rootsByRequestId.TryGetValue(requestId, out var root))
+        if (_rootsByRequestId.TryGetValue(requestId, out var root))
         {
-            var status = await GetRequestStatusAsync(requestId);
-            if (status.State is ImmortalRequestState.Pending or ImmortalRequestState.Running)
-            {
-                // The root became known while the lookup waited for a write; handle it as a running root.
-                return await CancelRequestAsync(requestId);
-            }
+            await StoreCancelAsync(root);
+            CancelToken(root);
+            return StoredStatus(requestId);
+        }
 
+        if (_requestResults.TryGetValue(requestId, out var finishing) && finishing.AwaitingWrite)
+        {
+            // The method finished and its end is being written: the cancel request comes too late.
+            await WaitForOptionalCheckpointAsync(requestId);
+        }
+
+        var status = StoredStatus(requestId);
+        if (status.State != ImmortalRequestState.Unknown)
+        {
             _logger.CancelIgnored(GrainKey, requestId, status.State.ToString());
             return status;
         }
 
+        if (!_pendingCancels.ContainsKey(requestId))
+        {
+            _pendingCancels[requestId] = new PendingCancel
+            {
+                RequestId = requestId,
+                RequestedAt = _runtime.TimeProvider.GetUtcNow(),
+            };
+            _logger.CancelStoredAhead(GrainKey, requestId);
+        }
+
+        if (!_storedRequests.PendingCancels.Contains(requestId))
+        {
+            await WaitForOptionalCheckpointAsync(requestId);
+        }
+
+        return StoredStatus(requestId);
+    }
+
+    /// <summary>Sets the cancel flag of a root and waits until a stored checkpoint contains it.</summary>
+    private async Task StoreCancelAsync(ActiveRoot root)
+    {
+        var requestId = root.Record.RequestId!;
         if (!root.Record.CancelRequested)
         {
             root.Record.CancelRequested = true;
             _logger.CancelRequested(GrainKey, requestId, root.RootId, root.Record.MethodName);
         }
 
-        if (!root.CancelStored)
+        if (root.CancelStored)
         {
-            await WaitForCheckpointAsync();
-            root.CancelStored = true;
+            return;
         }
 
-        CancelToken(root);
-        return await GetRequestStatusAsync(requestId);
+        try
+        {
+            await WaitForOptionalCheckpointAsync(requestId);
+        }
+        catch (InvalidOperationException) when (!root.CancelStored)
+        {
+            // No checkpoint contains the flag, so no output of the root was released with it. Clearing it keeps a
+            // later write from storing a cancel request whose token this activation never canceled.
+            root.Record.CancelRequested = false;
+            throw;
+        }
     }
 
     /// <summary>
-    /// Returns a task that completes once a checkpoint written after this call is stored, and fails when the
-    /// activation closes first.
+    /// Returns a task that completes once a checkpoint written after this call is stored. It fails when the
+    /// activation closes first, and when the write is needed for nothing else and a method cannot be captured at
+    /// its current await: the method is not failed for a status change.
     /// </summary>
-    private Task WaitForCheckpointAsync()
+    private async Task WaitForOptionalCheckpointAsync(string requestId)
     {
         ThrowIfClosed();
         var stored = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var closing = _stopping.Token.Register(() => stored.TrySetException(new InvalidOperationException(
+        using var closing = _stopping.Token.Register(() => stored.TrySetException(new InvalidOperationException(
             $"The activation of immortal grain {GrainKey} closed before the checkpoint was written; send the "
             + "message again.")));
-        RequestCheckpoint(() =>
+        RequestOptionalCheckpoint(stored);
+        try
         {
-            closing.Dispose();
-            stored.TrySetResult();
-        });
-        return stored.Task;
+            await stored.Task;
+        }
+        catch (FrameCaptureException exception)
+        {
+            _logger.CancelDeferred(GrainKey, requestId, exception);
+            throw new InvalidOperationException(
+                $"The cancel request for '{requestId}' on immortal grain {GrainKey} cannot be stored now, because "
+                + $"{exception.MethodName} is suspended at an await that cannot be checkpointed: {exception.Message} "
+                + "Nothing was stored; send the request again once the method awaits a grain call.",
+                exception);
+        }
+    }
+
+    /// <summary>Returns the status of a request id from the last stored checkpoint.</summary>
+    private ImmortalRequestStatus StoredStatus(string requestId)
+    {
+        if (_requestResults.TryGetValue(requestId, out var retained) && !retained.AwaitingWrite)
+        {
+            return StatusOf(retained);
+        }
+
+        if (_storedRequests.Roots.TryGetValue(requestId, out var root))
+        {
+            return new ImmortalRequestStatus
+            {
+                RequestId = requestId,
+                State = root.Started ? ImmortalRequestState.Running : ImmortalRequestState.Pending,
+                MethodName = root.MethodName,
+                CancellationRequested = root.CancelRequested,
+            };
+        }
+
+        return new ImmortalRequestStatus
+        {
+            RequestId = requestId,
+            State = _expiredRequestIds.Contains(requestId)
+                ? ImmortalRequestState.Expired
+                : ImmortalRequestState.Unknown,
+            CancellationRequested = _storedRequests.PendingCancels.Contains(requestId),
+        };
+    }
+
+    /// <summary>Applies a successful write to the request state that status lookups read.</summary>
+    private void CommitRequestState()
+    {
+        if (_capturedRequests is null)
+        {
+            return;
+        }
+
+        _storedRequests = _capturedRequests;
+        _capturedRequests = null;
+        foreach (var root in _storedRequests.CanceledRoots)
+        {
+            root.CancelStored = true;
+        }
+    }
+
+    /// <summary>
+    /// Applies a stored cancel request that arrived before its request: the new root starts with a canceled token.
+    /// The flag is on the root's record before its first checkpoint, so every output of the root is released by a
+    /// checkpoint that contains it.
+    /// </summary>
+    private void ApplyPendingCancel(ActiveRoot root)
+    {
+        if (root.Record.RequestId is not { } requestId || !_pendingCancels.Remove(requestId))
+        {
+            return;
+        }
+
+        root.Record.CancelRequested = true;
+        _logger.CancelRequested(GrainKey, requestId, root.RootId, root.Record.MethodName);
+        CancelToken(root);
     }
 
     /// <summary>Cancels a root's token once. Exceptions of callbacks registered on it are logged, not thrown.</summary>
@@ -171,11 +247,18 @@ internal sealed partial class ImmortalActivation
         var expired = _requestResults.Values.Where(result => result.ExpiresAt <= now && !result.AwaitingWrite).ToList();
         foreach (var result in expired)
         {
-            _expiredRequestIds.Add(result.RequestId, result.ExpiresAt, _runtime.Options.ExpiredRequestIdRetention);
+            _expiredRequestIds.Add(result.RequestId, now, _runtime.Options.ExpiredRequestIdRetention);
             _requestResults.Remove(result.RequestId);
         }
 
         var forgotten = _expiredRequestIds.Forget(now);
+        foreach (var pending in _pendingCancels.Values
+            .Where(pending => pending.RequestedAt + _runtime.Options.RequestResultRetention <= now)
+            .ToList())
+        {
+            _pendingCancels.Remove(pending.RequestId);
+        }
+
         if (expired.Count > 0 || forgotten > 0)
         {
             _logger.RequestIdsExpired(GrainKey, expired.Count, forgotten, _expiredRequestIds.Count);

@@ -29,7 +29,8 @@ internal sealed partial class ImmortalActivation
         {
             if (_requestResults.TryGetValue(requestId, out var retained))
             {
-                if (retained.ExpiresAt <= _runtime.TimeProvider.GetUtcNow())
+                // A result whose write is pending has not started its retention yet.
+                if (!retained.AwaitingWrite && retained.ExpiresAt <= _runtime.TimeProvider.GetUtcNow())
                 {
                     throw Expired(requestId, methodName, retained.ExpiresAt);
                 }
@@ -37,7 +38,7 @@ internal sealed partial class ImmortalActivation
                 EnsureSameRequest(requestId, retained.RequestHash, hash, methodName);
                 if (retained.AwaitingWrite)
                 {
-                    await WaitForCheckpointAsync();
+                    await retained.Stored.Task;
                 }
 
                 return Unwrap(ReadOutcome(retained.Outcome));
@@ -64,6 +65,14 @@ internal sealed partial class ImmortalActivation
             MethodName = methodName,
         });
         root.Interleaves = Interleaves(request.GetMethod());
+        ApplyPendingCancel(root);
+        if (requestId is not null && !root.Interleaves && _lock.Owner is not null)
+        {
+            // The request waits behind a delivered call. Storing it now lets its status read pending and keeps it
+            // across a silo failure, as a stored delivered request is kept.
+            RequestCheckpoint();
+        }
+
         _ = RunRootAsync(root, request, rebuilt: null);
         return Unwrap(await root.Completion.Task);
     }
@@ -365,6 +374,7 @@ internal sealed partial class ImmortalActivation
             RequestCheckpoint(() =>
             {
                 retained.AwaitingWrite = false;
+                retained.Stored.TrySetResult();
                 root.Completion.TrySetResult(committed);
             });
             UpdateKeepAlive();

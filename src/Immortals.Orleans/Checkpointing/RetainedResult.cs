@@ -28,4 +28,8 @@ internal sealed class RetainedResult
     /// <summary>Whether no stored checkpoint contains the result yet. Kept in memory only.</summary>
     [NonSerialized]
     public bool AwaitingWrite;
+
+    /// <summary>Completes when a stored checkpoint contains the result. Kept in memory only.</summary>
+    [NonSerialized]
+    public TaskCompletionSource Stored = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

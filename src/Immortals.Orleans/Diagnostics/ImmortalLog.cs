@@ -123,4 +123,14 @@ internal static partial class ImmortalLog
     [LoggerMessage(EventId = 4305, Level = LogLevel.Information,
         Message = "Rebuilt root {RootId} of {GrainId} resumes with its cancellation requested")]
     public static partial void RestoredCanceled(this ILogger logger, string grainId, long rootId);
+
+    [LoggerMessage(EventId = 4306, Level = LogLevel.Information,
+        Message = "Cancellation of request {RequestId} on {GrainId} stored before the request arrived")]
+    public static partial void CancelStoredAhead(this ILogger logger, string grainId, string requestId);
+
+    [LoggerMessage(EventId = 4307, Level = LogLevel.Warning,
+        Message = "Cancellation of request {RequestId} on {GrainId} not stored: a method cannot be checkpointed at "
+            + "its current await")]
+    public static partial void CancelDeferred(
+        this ILogger logger, string grainId, string requestId, Exception exception);
 }

@@ -16,4 +16,15 @@ public interface IOrderSagaGrain : IGrainWithStringKey
     /// records the end of the compensation and throws the <see cref="OperationCanceledException"/> again.
     /// </summary>
     Task<int> Process(string orderId, string gateKey, int steps, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Marks test gate 1 as reached without waiting for it and without a grain call, so that nothing is checkpointed,
+    /// waits <paramref name="delayMilliseconds"/> with <c>Task.Delay</c>, then performs one work step. Returns the
+    /// journal count, negated when <paramref name="cancellationToken"/> was canceled.
+    /// </summary>
+    Task<int> DelayThenPerform(
+        string orderId,
+        string gateKey,
+        int delayMilliseconds,
+        CancellationToken cancellationToken);
 }

@@ -54,4 +54,17 @@ public sealed class OrderSagaGrain : Grain, IOrderSagaGrain, IImmortalGrain
             throw;
         }
     }
+
+    public async Task<int> DelayThenPerform(
+        string orderId,
+        string gateKey,
+        int delayMilliseconds,
+        CancellationToken cancellationToken)
+    {
+        _ = TestGates.PassAsync(gateKey, 1);
+        await Task.Delay(delayMilliseconds, CancellationToken.None);
+        var count = await GrainFactory.GetGrain<IOrderStepGrain>("work-" + orderId)
+            .Perform("journal-" + orderId, "work:after-delay", fail: false);
+        return cancellationToken.IsCancellationRequested ? -count : count;
+    }
 }
