@@ -4,9 +4,8 @@ namespace Immortals.Orleans;
 
 /// <summary>
 /// Status and cancellation of the methods that clients start under request ids, installed on immortal grains as a
-/// grain extension. Its methods interleave with the grain's own methods, so a lookup does not wait for a suspended
-/// method to finish, only for the next checkpoint write when the requested state is not stored yet. Call it through
-/// <see cref="ImmortalRequests"/>.
+/// grain extension. Its methods interleave with the grain's own methods, so neither waits for a suspended method.
+/// A lookup requests no write; a cancel request waits for one write. Call it through <see cref="ImmortalRequests"/>.
 /// </summary>
 public interface IImmortalRequestExtension : IGrainExtension
 {

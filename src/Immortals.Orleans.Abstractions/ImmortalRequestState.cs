@@ -5,8 +5,9 @@ namespace Immortals.Orleans;
 public enum ImmortalRequestState
 {
     /// <summary>
-    /// The grain has no record of the request id: it was never used, its first checkpoint was not written, or its
-    /// expired-id record was dropped after <c>ImmortalOptions.ExpiredRequestIdRetention</c>.
+    /// No stored checkpoint of the grain contains the request id: it was never used, its request waits in Orleans'
+    /// queue or has not been stored yet, it was lost with its silo before its first checkpoint, or its expired-id
+    /// record was dropped after <c>ImmortalOptions.ExpiredRequestIdRetention</c>.
     /// </summary>
     Unknown = 0,
 
@@ -32,7 +33,8 @@ public enum ImmortalRequestState
 
     /// <summary>
     /// The method finished and its result was dropped after <c>ImmortalOptions.RequestResultRetention</c>. A call
-    /// with the id is rejected with <see cref="ImmortalRequestExpiredException"/> and does not run the method again.
+    /// with the id is rejected with <see cref="ImmortalRequestExpiredException"/> and does not run the method again,
+    /// until the grain forgets the id after <c>ImmortalOptions.ExpiredRequestIdRetention</c>.
     /// </summary>
     Expired = 6,
 }

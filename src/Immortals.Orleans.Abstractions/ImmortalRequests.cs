@@ -10,7 +10,8 @@ namespace Immortals.Orleans;
 /// For clients and ordinary grains. The id travels in <see cref="RequestContext"/> bound to the target grain's
 /// id; the target removes it before the method runs, so it never reaches the calls that the method makes. A reuse
 /// of the same id with different arguments fails with <see cref="ImmortalRequestIdConflictException"/>, and a
-/// reuse after the retention period fails with <see cref="ImmortalRequestExpiredException"/>.
+/// reuse after the retention period fails with <see cref="ImmortalRequestExpiredException"/> while the grain
+/// remembers the expired id.
 /// <see cref="GetStatusAsync"/> and <see cref="CancelAsync"/> reach the method by its request id.
 /// </remarks>
 public static class ImmortalRequests
@@ -88,10 +89,13 @@ public static class ImmortalRequests
     /// failure. Cancellation is cooperative: the method decides when and how to stop.
     /// </summary>
     /// <remarks>
-    /// The call is idempotent: send it again when it fails. For an id whose method finished, expired or is unknown,
-    /// nothing is stored and the returned status names the state.
-    /// <see cref="ImmortalRequestStatus.CancellationRequested"/> is <see langword="true"/> only when the grain stored
-    /// the request.
+    /// The call is idempotent: send it again when it fails. It fails with <see cref="InvalidOperationException"/>,
+    /// storing nothing, when no other output shares the write and a method of the grain is suspended at an await
+    /// that cannot be checkpointed (such as <c>Task.Delay</c>). For an id whose method finished or expired, nothing
+    /// is stored and the returned status names the state. For an unknown id, for example a request that Orleans
+    /// queued behind a running method, the request is stored and cancels that request when it arrives, within the
+    /// result retention period. <see cref="ImmortalRequestStatus.CancellationRequested"/> is <see langword="true"/>
+    /// only when the grain stored the request.
     /// </remarks>
     /// <param name="grain">Reference to an immortal grain.</param>
     /// <param name="requestId">The request id given to <see cref="InvokeAsync{TGrain}"/>.</param>

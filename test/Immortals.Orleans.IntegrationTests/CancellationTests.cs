@@ -131,8 +131,8 @@ public sealed class CancellationTests(AzuriteFixture azurite) : IClassFixture<Az
     [Fact]
     public async Task Cancel_of_request_queued_by_orleans_is_kept()
     {
-        // The first request holds the non-reentrant grain at gate 2, so Orleans queues the second request before
-        // it reaches the grain; the cancel request overtakes it.
+        // The first request keeps the non-reentrant grain busy at gate 2, so Orleans queues the second request
+        // before it reaches the grain; the cancel request overtakes it.
         var first = NewOrder();
         var queued = new SagaRun(_cluster.Client, first.Id + "-queued", first.Saga);
         TestGates.Arm(first.GateKey, 2);

@@ -19,7 +19,8 @@ internal sealed class CapturedRequestState
     }
 
     /// <summary>An empty state, for a grain without a checkpoint.</summary>
-    public static CapturedRequestState Empty { get; } = new(new(StringComparer.Ordinal), new(StringComparer.Ordinal), []);
+    public static CapturedRequestState Empty { get; } =
+        new(new(StringComparer.Ordinal), new(StringComparer.Ordinal), []);
 
     /// <summary>Roots by request id.</summary>
     public IReadOnlyDictionary<string, StoredRequestRoot> Roots { get; }

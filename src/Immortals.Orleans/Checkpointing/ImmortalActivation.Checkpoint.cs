@@ -127,8 +127,9 @@ internal sealed partial class ImmortalActivation
     }
 
     /// <summary>
-    /// Builds the record of the current state. Roots whose frames cannot be captured fail with the capture error, so
-    /// that the grain's other roots are still stored.
+    /// Builds the record of the current state. With <paramref name="failUncapturableRoots"/>, roots whose frames
+    /// cannot be captured fail with the capture error, so that the grain's other roots are still stored; without it
+    /// the capture error is thrown and no root changes.
     /// </summary>
     private CapturedCheckpoint Capture(bool failUncapturableRoots)
     {
