@@ -1,7 +1,9 @@
 namespace Immortals.Orleans;
 
 /// <summary>
-/// Thrown when a request id is reused after the retention period of its result has passed. The method is not run again; choose a new request id for a new request.
+/// Thrown when a request id is reused after the retention period of its result has passed. The method is not run
+/// again while the grain remembers the expired id (<c>ImmortalOptions.ExpiredRequestIdRetention</c>, 30 days by
+/// default); choose a new request id for a new request.
 /// </summary>
 [GenerateSerializer]
 public sealed class ImmortalRequestExpiredException : Exception

@@ -10,7 +10,9 @@ namespace Immortals.Orleans;
 /// For clients and ordinary grains. The id travels in <see cref="RequestContext"/> bound to the target grain's
 /// id; the target removes it before the method runs, so it never reaches the calls that the method makes. A reuse
 /// of the same id with different arguments fails with <see cref="ImmortalRequestIdConflictException"/>, and a
-/// reuse after the retention period fails with <see cref="ImmortalRequestExpiredException"/>.
+/// reuse after the retention period fails with <see cref="ImmortalRequestExpiredException"/> while the grain
+/// remembers the expired id.
+/// <see cref="GetStatusAsync"/> and <see cref="CancelAsync"/> reach the method by its request id.
 /// </remarks>
 public static class ImmortalRequests
 {
@@ -61,6 +63,48 @@ public static class ImmortalRequests
         {
             Restore(previous);
         }
+    }
+
+    /// <summary>
+    /// Returns the status of the method that runs or ran on <paramref name="grain"/> under
+    /// <paramref name="requestId"/>, as a stored checkpoint of the grain contains it. The lookup interleaves with the
+    /// grain's methods and activates the grain when it is not active, which recovers it.
+    /// </summary>
+    /// <param name="grain">Reference to an immortal grain.</param>
+    /// <param name="requestId">The request id given to <see cref="InvokeAsync{TGrain}"/>.</param>
+    /// <returns>
+    /// The status, or <see cref="ImmortalRequestState.Unknown"/> when the grain has no record of the id.
+    /// </returns>
+    public static Task<ImmortalRequestStatus> GetStatusAsync(IAddressable grain, string requestId)
+    {
+        ArgumentNullException.ThrowIfNull(grain);
+        ArgumentException.ThrowIfNullOrWhiteSpace(requestId);
+        return grain.AsReference<IImmortalRequestExtension>().GetStatus(requestId);
+    }
+
+    /// <summary>
+    /// Requests cancellation of the method that runs on <paramref name="grain"/> under <paramref name="requestId"/>.
+    /// The request is stored in the grain's checkpoint before this call returns; then the
+    /// <see cref="CancellationToken"/> parameter of the method is canceled, also in a method rebuilt after a silo
+    /// failure. Cancellation is cooperative: the method decides when and how to stop.
+    /// </summary>
+    /// <remarks>
+    /// The call is idempotent: send it again when it fails. It fails with <see cref="InvalidOperationException"/>,
+    /// storing nothing, when no other output shares the write and a method of the grain is suspended at an await
+    /// that cannot be checkpointed (such as <c>Task.Delay</c>). For an id whose method finished or expired, nothing
+    /// is stored and the returned status names the state. For an unknown id, for example a request that Orleans
+    /// queued behind a running method, the request is stored and cancels that request when it arrives, within the
+    /// result retention period. <see cref="ImmortalRequestStatus.CancellationRequested"/> is <see langword="true"/>
+    /// only when the grain stored the request.
+    /// </remarks>
+    /// <param name="grain">Reference to an immortal grain.</param>
+    /// <param name="requestId">The request id given to <see cref="InvokeAsync{TGrain}"/>.</param>
+    /// <returns>The status after the request was handled.</returns>
+    public static Task<ImmortalRequestStatus> CancelAsync(IAddressable grain, string requestId)
+    {
+        ArgumentNullException.ThrowIfNull(grain);
+        ArgumentException.ThrowIfNullOrWhiteSpace(requestId);
+        return grain.AsReference<IImmortalRequestExtension>().Cancel(requestId);
     }
 
     /// <summary>Returns the value stored under <see cref="RequestContextKey"/> for a request id bound to a grain.</summary>

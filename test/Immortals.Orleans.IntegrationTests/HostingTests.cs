@@ -45,6 +45,7 @@ public sealed class HostingTests : IDisposable
     [InlineData(nameof(ImmortalOptions.ResendDelay))]
     [InlineData(nameof(ImmortalOptions.StorageName))]
     [InlineData(nameof(ImmortalOptions.RegistryShards))]
+    [InlineData(nameof(ImmortalOptions.ExpiredRequestIdRetention))]
     public async Task Invalid_option_stops_silo_start(string option)
     {
         using var host = BuildHost(options =>
@@ -57,6 +58,9 @@ public sealed class HostingTests : IDisposable
                     break;
                 case nameof(ImmortalOptions.StorageName):
                     options.StorageName = "missing-store";
+                    break;
+                case nameof(ImmortalOptions.ExpiredRequestIdRetention):
+                    options.ExpiredRequestIdRetention = TimeSpan.FromSeconds(-1);
                     break;
                 default:
                     options.RegistryShards = 0;

@@ -23,6 +23,17 @@ internal sealed class CallOutcome
 
         if (task.IsCanceled)
         {
+            // The task of an async method that threw an OperationCanceledException rethrows that exception, with
+            // its message; other canceled tasks throw a TaskCanceledException.
+            try
+            {
+                task.GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException exception)
+            {
+                return new CallOutcome { Exception = exception };
+            }
+
             return new CallOutcome { Exception = new TaskCanceledException(task) };
         }
 

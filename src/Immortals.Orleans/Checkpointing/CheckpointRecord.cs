@@ -70,4 +70,12 @@ internal sealed class CheckpointRecord
 
     [Id(12)]
     public List<RetainedResult> RequestResults { get; set; } = [];
+
+    /// <summary>Request ids whose retained results expired, so that a retry with one is rejected.</summary>
+    [Id(30)]
+    public ExpiredRequestIds ExpiredRequestIds { get; set; } = new();
+
+    /// <summary>Cancel requests for request ids that the grain had not admitted when they arrived.</summary>
+    [Id(31)]
+    public List<PendingCancel> PendingCancels { get; set; } = [];
 }

@@ -11,7 +11,9 @@ namespace Immortals.Orleans.Checkpointing;
 internal sealed partial class ImmortalActivation
 {
     private readonly List<Action> _afterWrite = [];
+    private readonly List<TaskCompletionSource> _optionalWaiters = [];
     private bool _checkpointRequested;
+    private bool _outputCheckpointRequested;
     private bool _writerRunning;
     private Task _writerTask = Task.CompletedTask;
     private string? _etag;
@@ -34,6 +36,29 @@ internal sealed partial class ImmortalActivation
             _afterWrite.Add(afterDurable);
         }
 
+        _outputCheckpointRequested = true;
+        StartWriter();
+    }
+
+    /// <summary>
+    /// Asks for a checkpoint that only a status change (a cancel request) needs, and completes
+    /// <paramref name="waiter"/> once a stored checkpoint contains the current state. When no output shares the write
+    /// and a root cannot be captured at its current await, the write is skipped and the waiter fails with a
+    /// <see cref="FrameCaptureException"/> instead of failing that root.
+    /// </summary>
+    private void RequestOptionalCheckpoint(TaskCompletionSource waiter)
+    {
+        if (_closed)
+        {
+            return;
+        }
+
+        _optionalWaiters.Add(waiter);
+        StartWriter();
+    }
+
+    private void StartWriter()
+    {
         _checkpointRequested = true;
         if (_writerRunning)
         {
@@ -54,7 +79,25 @@ internal sealed partial class ImmortalActivation
                 var started = Now;
                 var actions = _afterWrite.ToArray();
                 _afterWrite.Clear();
-                var captured = Capture();
+                var optionalWaiters = _optionalWaiters.ToArray();
+                _optionalWaiters.Clear();
+                var optionalOnly = !_outputCheckpointRequested;
+                _outputCheckpointRequested = false;
+                CapturedCheckpoint captured;
+                try
+                {
+                    captured = Capture(failUncapturableRoots: !optionalOnly);
+                }
+                catch (FrameCaptureException exception) when (optionalOnly)
+                {
+                    foreach (var waiter in optionalWaiters)
+                    {
+                        waiter.TrySetException(exception);
+                    }
+
+                    continue;
+                }
+
                 await RegisterExternalRootsAsync(captured.Roots);
                 if (!await WriteAsync(captured.Record, _stopping.Token))
                 {
@@ -66,6 +109,11 @@ internal sealed partial class ImmortalActivation
                 foreach (var action in actions)
                 {
                     action();
+                }
+
+                foreach (var waiter in optionalWaiters)
+                {
+                    waiter.TrySetResult();
                 }
             }
         }
@@ -79,22 +127,18 @@ internal sealed partial class ImmortalActivation
     }
 
     /// <summary>
-    /// Builds the record of the current state. Roots whose frames cannot be captured fail with the capture error, so
-    /// that the grain's other roots are still stored.
+    /// Builds the record of the current state. With <paramref name="failUncapturableRoots"/>, roots whose frames
+    /// cannot be captured fail with the capture error, so that the grain's other roots are still stored; without it
+    /// the capture error is thrown and no root changes.
     /// </summary>
-    private CapturedCheckpoint Capture()
+    private CapturedCheckpoint Capture(bool failUncapturableRoots)
     {
         foreach (var root in _roots.Values.Where(root => root.Task is { IsCompleted: true }).ToList())
         {
             FinishRoot(root);
         }
 
-        var now = _runtime.TimeProvider.GetUtcNow();
-        foreach (var expired in _requestResults.Values.Where(result => result.ExpiresAt <= now).ToList())
-        {
-            // NOTE: an expired request id is forgotten, so a retry after the retention period runs the method again.
-            _requestResults.Remove(expired.RequestId);
-        }
+        ExpireRequestResults(_runtime.TimeProvider.GetUtcNow());
 
         while (true)
         {
@@ -105,7 +149,7 @@ internal sealed partial class ImmortalActivation
             catch (FrameCaptureException)
             {
                 var failing = FindUncapturableRoots();
-                if (failing.Count == 0)
+                if (failing.Count == 0 || !failUncapturableRoots)
                 {
                     throw;
                 }
@@ -172,6 +216,9 @@ internal sealed partial class ImmortalActivation
         record.Outbox = outbox;
         record.Callers = [.. _callers.Values];
         record.RequestResults = [.. _requestResults.Values];
+        record.ExpiredRequestIds = _expiredRequestIds;
+        record.PendingCancels = [.. _pendingCancels.Values];
+        _capturedRequests = CapturedRequestState.Of(roots, _pendingCancels.Keys);
         return new CapturedCheckpoint(record, fields, roots, received, dropped, outbox);
     }
 
@@ -195,6 +242,11 @@ internal sealed partial class ImmortalActivation
         foreach (var call in _calls.All)
         {
             request.AddLeaf(call.Sequence, call.Leaf.Task);
+        }
+
+        foreach (var root in _roots.Values.Where(root => root.HasCancellationToken))
+        {
+            request.AddCancellationToken(root.RootId, root.CancellationToken);
         }
 
         return request;
@@ -241,6 +293,7 @@ internal sealed partial class ImmortalActivation
     /// <summary>Applies a successful write: roots become durable, results are acknowledged, and completed calls no frame refers to leave the cache.</summary>
     private void Commit(CapturedCheckpoint captured)
     {
+        CommitRequestState();
         _durableNextSequence = captured.Record.NextSequence;
         _lastFields = captured.Fields;
         foreach (var root in captured.Roots)

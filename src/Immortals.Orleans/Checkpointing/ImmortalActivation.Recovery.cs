@@ -164,11 +164,28 @@ internal sealed partial class ImmortalActivation
             _requestResults[result.RequestId] = result;
         }
 
+        _expiredRequestIds = record.ExpiredRequestIds ?? new ExpiredRequestIds();
+        foreach (var pending in record.PendingCancels ?? [])
+        {
+            _pendingCancels[pending.RequestId] = pending;
+        }
+
+        _storedRequests = CapturedRequestState.Of(record.Roots, _pendingCancels.Keys);
+
         var roots = new List<ActiveRoot>();
         foreach (var stored in record.Roots.OrderBy(root => root.RootId))
         {
             var root = new ActiveRoot(stored) { Durable = true };
             root.DurableSignal.TrySetResult();
+            if (stored.CancelRequested)
+            {
+                // The token is canceled before any frame is rebuilt, so a rebuilt method observes the cancellation
+                // when it resumes.
+                _logger.RestoredCanceled(GrainKey, stored.RootId);
+                root.CancelStored = true;
+                root.Cancel();
+            }
+
             root.Interleaves = Interleaves(_runtime.Serializer.Deserialize<IInvokable>(stored.Request)!.GetMethod());
             _roots.Add(stored.RootId, root);
             if (stored.Origin == RootOrigin.Delivered)
@@ -241,6 +258,8 @@ internal sealed partial class ImmortalActivation
                 Owner = Grain,
                 Scheduler = Scheduler,
                 CreateLeaf = CreateLeaf,
+                ResolveCancellationToken = rootId =>
+                    _roots.TryGetValue(rootId, out var root) ? root.CancellationToken : null,
                 OwnerValueCount = record.FieldsInFrames ? record.FieldNames.Length : 0,
                 RestoreOwnerValues = record.FieldsInFrames
                     ? values => GrainFieldStore.Write(Grain, record.FieldNames, values)

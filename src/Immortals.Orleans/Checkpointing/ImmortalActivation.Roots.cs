@@ -27,10 +27,20 @@ internal sealed partial class ImmortalActivation
         var methodName = request.GetInterfaceName() + "." + request.GetMethodName();
         if (requestId is not null)
         {
-            if (_requestResults.TryGetValue(requestId, out var retained)
-                && retained.ExpiresAt > _runtime.TimeProvider.GetUtcNow())
+            if (_requestResults.TryGetValue(requestId, out var retained))
             {
+                // A result whose write is pending has not started its retention yet.
+                if (!retained.AwaitingWrite && retained.ExpiresAt <= _runtime.TimeProvider.GetUtcNow())
+                {
+                    throw Expired(requestId, methodName, retained.ExpiresAt);
+                }
+
                 EnsureSameRequest(requestId, retained.RequestHash, hash, methodName);
+                if (retained.AwaitingWrite)
+                {
+                    await retained.Stored.Task;
+                }
+
                 return Unwrap(ReadOutcome(retained.Outcome));
             }
 
@@ -38,6 +48,11 @@ internal sealed partial class ImmortalActivation
             {
                 EnsureSameRequest(requestId, running.Record.RequestHash, hash, methodName);
                 return Unwrap(await running.Completion.Task);
+            }
+
+            if (_expiredRequestIds.Contains(requestId))
+            {
+                throw Expired(requestId, methodName, null);
             }
         }
 
@@ -50,6 +65,14 @@ internal sealed partial class ImmortalActivation
             MethodName = methodName,
         });
         root.Interleaves = Interleaves(request.GetMethod());
+        ApplyPendingCancel(root);
+        if (requestId is not null && !root.Interleaves && _lock.Owner is not null)
+        {
+            // The request waits behind a delivered call. Storing it now lets its status read pending and keeps it
+            // across a silo failure, as a stored delivered request is kept.
+            RequestCheckpoint();
+        }
+
         _ = RunRootAsync(root, request, rebuilt: null);
         return Unwrap(await root.Completion.Task);
     }
@@ -234,6 +257,7 @@ internal sealed partial class ImmortalActivation
 
             request ??= _runtime.Serializer.Deserialize<IInvokable>(root.Record.Request)!;
             request.SetTarget(Context);
+            PassCancellationToken(request, root);
             root.Record.Started = true;
             var previous = CurrentRootOwner.Value;
             CurrentRootOwner.Value = new RootScope(this, root);
@@ -336,16 +360,28 @@ internal sealed partial class ImmortalActivation
         var committed = ReadOutcome(bytes);
         if (record.RequestId is not null)
         {
-            _requestResults[record.RequestId] = new RetainedResult
+            var retained = new RetainedResult
             {
                 RequestId = record.RequestId,
                 RequestHash = record.RequestHash,
                 Outcome = bytes,
                 ExpiresAt = _runtime.TimeProvider.GetUtcNow() + _runtime.Options.RequestResultRetention,
                 MethodName = record.MethodName,
+                CancelRequested = record.CancelRequested,
+                AwaitingWrite = true,
             };
+            _requestResults[record.RequestId] = retained;
+            RequestCheckpoint(() =>
+            {
+                retained.AwaitingWrite = false;
+                retained.Stored.TrySetResult();
+                root.Completion.TrySetResult(committed);
+            });
+            UpdateKeepAlive();
+            return;
         }
-        else if (!root.Durable && FieldsUnchanged())
+
+        if (!root.Durable && FieldsUnchanged())
         {
             // A root that made no output, is unknown to storage and changed no field needs no checkpoint.
             root.Completion.TrySetResult(committed);

@@ -20,4 +20,16 @@ internal sealed class RetainedResult
 
     [Id(4)]
     public string MethodName { get; set; } = "";
+
+    /// <summary>Whether cancellation of the root was requested before it finished.</summary>
+    [Id(30)]
+    public bool CancelRequested { get; set; }
+
+    /// <summary>Whether no stored checkpoint contains the result yet. Kept in memory only.</summary>
+    [NonSerialized]
+    public bool AwaitingWrite;
+
+    /// <summary>Completes when a stored checkpoint contains the result. Kept in memory only.</summary>
+    [NonSerialized]
+    public TaskCompletionSource Stored = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

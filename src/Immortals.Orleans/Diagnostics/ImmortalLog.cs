@@ -95,4 +95,42 @@ internal static partial class ImmortalLog
     [LoggerMessage(EventId = 4019, Level = LogLevel.Warning,
         Message = "Background work of {GrainId} failed")]
     public static partial void BackgroundFailed(this ILogger logger, string grainId, Exception exception);
+
+    [LoggerMessage(EventId = 4300, Level = LogLevel.Information,
+        Message = "Cancellation of request {RequestId} (root {RootId}, {Method}) on {GrainId} requested")]
+    public static partial void CancelRequested(
+        this ILogger logger, string grainId, string requestId, long rootId, string method);
+
+    [LoggerMessage(EventId = 4301, Level = LogLevel.Information,
+        Message = "Cancellation of request {RequestId} on {GrainId} ignored: the request is {State}")]
+    public static partial void CancelIgnored(this ILogger logger, string grainId, string requestId, string state);
+
+    [LoggerMessage(EventId = 4302, Level = LogLevel.Information,
+        Message = "Rejected request {RequestId} on {GrainId} for {Method}: its result expired")]
+    public static partial void RequestExpired(this ILogger logger, string grainId, string requestId, string method);
+
+    [LoggerMessage(EventId = 4303, Level = LogLevel.Debug,
+        Message = "{GrainId} dropped {Expired} expired request results and forgot {Forgotten} expired request ids; "
+            + "{Kept} expired ids kept")]
+    public static partial void RequestIdsExpired(
+        this ILogger logger, string grainId, int expired, int forgotten, int kept);
+
+    [LoggerMessage(EventId = 4304, Level = LogLevel.Error,
+        Message = "A cancellation callback of request {RequestId} on {GrainId} threw")]
+    public static partial void CancelCallbackFailed(
+        this ILogger logger, string grainId, string requestId, Exception exception);
+
+    [LoggerMessage(EventId = 4305, Level = LogLevel.Information,
+        Message = "Rebuilt root {RootId} of {GrainId} resumes with its cancellation requested")]
+    public static partial void RestoredCanceled(this ILogger logger, string grainId, long rootId);
+
+    [LoggerMessage(EventId = 4306, Level = LogLevel.Information,
+        Message = "Cancellation of request {RequestId} on {GrainId} stored before the request arrived")]
+    public static partial void CancelStoredAhead(this ILogger logger, string grainId, string requestId);
+
+    [LoggerMessage(EventId = 4307, Level = LogLevel.Warning,
+        Message = "Cancellation of request {RequestId} on {GrainId} not stored: a method cannot be checkpointed at "
+            + "its current await")]
+    public static partial void CancelDeferred(
+        this ILogger logger, string grainId, string requestId, Exception exception);
 }

@@ -26,8 +26,20 @@ public sealed class ImmortalOptions
     /// <summary>Largest delay between two deliveries of a call without a result.</summary>
     public TimeSpan MaxResendDelay { get; set; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>How long the result of a method run under an external request id is kept.</summary>
+    /// <summary>
+    /// How long the result of a method run under an external request id is kept. After it, the id reads as expired
+    /// and a call with it is rejected with <see cref="ImmortalRequestExpiredException"/>, until
+    /// <see cref="ExpiredRequestIdRetention"/> has passed. Cancel requests for ids not yet admitted are kept as
+    /// long as results.
+    /// </summary>
     public TimeSpan RequestResultRetention { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// How long an expired request id is remembered after the checkpoint write that dropped its result (up to an
+    /// eighth longer), at 8 bytes per id in every checkpoint write of the grain. After it, the id is unknown and a call with it runs the method again.
+    /// <see cref="Timeout.InfiniteTimeSpan"/> remembers expired ids for good.
+    /// </summary>
+    public TimeSpan ExpiredRequestIdRetention { get; set; } = TimeSpan.FromDays(30);
 
     /// <summary>First delay before a failed checkpoint write is retried, doubled up to one minute.</summary>
     public TimeSpan StorageRetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);

@@ -8,7 +8,23 @@ internal sealed class ActiveRoot
         Record = record;
     }
 
+    private CancellationTokenSource? _cancellation;
+
     public RootRecord Record { get; }
+
+    /// <summary>
+    /// Token passed to the grain method's <see cref="System.Threading.CancellationToken"/> parameters. Frames that
+    /// hold it are stored as "the token of this root" and rebuilt with the new root's token.
+    /// </summary>
+    public CancellationToken CancellationToken => (_cancellation ??= new CancellationTokenSource()).Token;
+
+    /// <summary>Whether <see cref="CancellationToken"/> was handed out, so captures must recognize it.</summary>
+    public bool HasCancellationToken => _cancellation is not null;
+
+    /// <summary>
+    /// Cancels <see cref="CancellationToken"/>. Callbacks registered on it run on the calling thread.
+    /// </summary>
+    public void Cancel() => (_cancellation ??= new CancellationTokenSource()).Cancel();
 
     public long RootId => Record.RootId;
 
@@ -26,6 +42,9 @@ internal sealed class ActiveRoot
 
     /// <summary>Whether the root's end was handled: its lock released and its outcome committed.</summary>
     public bool Finished { get; set; }
+
+    /// <summary>Whether a stored checkpoint contains <see cref="RootRecord.CancelRequested"/>.</summary>
+    public bool CancelStored { get; set; }
 
     /// <summary>Whether the root failed because its frames could not be captured.</summary>
     public bool Failed { get; set; }

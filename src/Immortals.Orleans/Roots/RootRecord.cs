@@ -50,4 +50,11 @@ internal sealed class RootRecord
     /// </summary>
     [Id(10)]
     public long ForwardedCall { get; set; }
+
+    /// <summary>
+    /// Whether a client requested cancellation of the root. A rebuilt root's token is canceled before its frames
+    /// resume.
+    /// </summary>
+    [Id(30)]
+    public bool CancelRequested { get; set; }
 }

@@ -8,6 +8,7 @@ internal sealed class FrameCaptureRequest
 {
     private readonly List<KeyValuePair<long, Task>> _roots = [];
     private readonly Dictionary<Task, long> _leaves = [];
+    private readonly Dictionary<CancellationToken, long> _cancellationTokens = [];
 
     /// <summary>
     /// The owner (for example the grain). Any field that refers to it is stored as a reference to the owner and
@@ -33,6 +34,9 @@ internal sealed class FrameCaptureRequest
 
     /// <summary>Leaf ids by task; one leaf may have several tasks (for example the call's task and its source's task).</summary>
     public IReadOnlyDictionary<Task, long> Leaves => _leaves;
+
+    /// <summary>Root ids by cancellation token, as added with <see cref="AddCancellationToken"/>.</summary>
+    public IReadOnlyDictionary<CancellationToken, long> CancellationTokens => _cancellationTokens;
 
     /// <summary>Adds the task of an outermost method to capture, with the caller's id for it.</summary>
     public FrameCaptureRequest AddRoot(long rootId, Task task)
@@ -60,6 +64,22 @@ internal sealed class FrameCaptureRequest
         }
 
         _leaves[task] = leafId;
+        return this;
+    }
+
+    /// <summary>
+    /// Adds the cancellation token of root <paramref name="rootId"/>: a field that holds it is stored as "the token
+    /// of that root", and a rebuild asks <see cref="FrameRebuildRequest.ResolveCancellationToken"/> for the new one.
+    /// A field that holds any other token that can be canceled fails the capture.
+    /// </summary>
+    public FrameCaptureRequest AddCancellationToken(long rootId, CancellationToken token)
+    {
+        if (!token.CanBeCanceled)
+        {
+            throw new ArgumentException("The token cannot be canceled, so it needs no registration.", nameof(token));
+        }
+
+        _cancellationTokens[token] = rootId;
         return this;
     }
 }

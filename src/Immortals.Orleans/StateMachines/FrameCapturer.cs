@@ -267,6 +267,8 @@ internal sealed class FrameCapturer
                 return new SnapshotSlot(SlotKind.Owner);
             case Task task:
                 return EncodeTask(task, origin);
+            case CancellationToken token when token.CanBeCanceled:
+                return EncodeCancellationToken(token, origin);
             case Delegate:
                 throw Unserializable(origin, value.GetType(), "delegates cannot be stored; call the delegate before the await or keep it in a field of the owner");
         }
@@ -329,6 +331,21 @@ internal sealed class FrameCapturer
         && type == origin.DeclaredType
         && Nullable.GetUnderlyingType(type) is null
         && value.Equals(RuntimeHelpers.GetUninitializedObject(type));
+
+    private SnapshotSlot EncodeCancellationToken(CancellationToken token, ValueOrigin origin)
+    {
+        if (_request.CancellationTokens.TryGetValue(token, out var rootId))
+        {
+            return new SnapshotSlot(SlotKind.CancellationToken, rootId);
+        }
+
+        throw Unserializable(
+            origin,
+            typeof(CancellationToken),
+            "only a cancellation token registered with the capture (the token an immortal grain method received as "
+            + "its parameter) can be kept across an await; a token of a CancellationTokenSource created by the code "
+            + "cannot be rebuilt");
+    }
 
     private SnapshotSlot EncodeTask(Task task, ValueOrigin origin)
     {

@@ -42,4 +42,11 @@ internal sealed class FrameRebuildRequest
     /// or frame is created; <see langword="null"/> to ignore them.
     /// </summary>
     public Action<object?[]>? RestoreOwnerValues { get; init; }
+
+    /// <summary>
+    /// Returns the new cancellation token of a root whose token a frame held (see
+    /// <see cref="FrameCaptureRequest.AddCancellationToken"/>), or <see langword="null"/> when the root is unknown.
+    /// Called on <see cref="Scheduler"/> while the frames are created.
+    /// </summary>
+    public Func<long, CancellationToken?>? ResolveCancellationToken { get; init; }
 }

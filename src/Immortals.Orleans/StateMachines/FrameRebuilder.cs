@@ -156,6 +156,7 @@ internal sealed class FrameRebuilder
             SlotKind.TaskCollection => MaterializeTaskCollection((int)slot.Id, leaves, frames, closures),
             SlotKind.CanceledTask => TaskShape.ToFieldValue(TaskShape.FromCanceled(ResultType(slot)), fieldType),
             SlotKind.Enum => Enum.ToObject(_types[slot.ResultType]!, _values[slot.Id]!),
+            SlotKind.CancellationToken => ResolveCancellationToken(slot.Id),
             _ => throw new InvalidOperationException($"Unknown slot kind {slot.Kind}."),
         };
 
@@ -238,6 +239,14 @@ internal sealed class FrameRebuilder
             _ => throw Damaged($"unknown task collection kind {record.Kind}"),
         };
     }
+
+    private CancellationToken ResolveCancellationToken(long rootId) =>
+        _request.ResolveCancellationToken?.Invoke(rootId)
+        ?? throw new FrameRebuildException(
+            null,
+            [],
+            $"Cannot rebuild the snapshot: a frame holds the cancellation token of root {rootId}, which the rebuild "
+            + "request does not resolve.");
 
     private void ValidateOwnerField(SnapshotSlot slot, Type fieldType, string method, string field)
     {
@@ -655,6 +664,17 @@ internal sealed class FrameRebuilder
                 break;
             case SlotKind.LambdaCache:
                 CheckIndex(slot.Id, _types.Length, "type");
+                break;
+            case SlotKind.CancellationToken:
+                if (!fieldType.IsAssignableFrom(typeof(CancellationToken)) || _request.ResolveCancellationToken is null)
+                {
+                    throw new FrameRebuildException(
+                        method,
+                        [$"field {field} is {fieldType}, the stored value is the cancellation token of root {slot.Id}"],
+                        $"Cannot rebuild {method}: {CompilerNames.GetSourceName(field)} holds a cancellation token, "
+                        + "and the rebuild request resolves no tokens or the field cannot hold one.");
+                }
+
                 break;
             case SlotKind.Enum:
                 var enumType = _types[CheckIndex(slot.ResultType, _types.Length, "type")]!;

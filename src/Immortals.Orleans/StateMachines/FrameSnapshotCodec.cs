@@ -13,7 +13,7 @@ namespace Immortals.Orleans.StateMachines;
 /// </remarks>
 internal static class FrameSnapshotCodec
 {
-    /// <summary>Current format version. Version 2 added combinators and task collections, and both versions are read.</summary>
+    /// <summary>Current format version. Version 2 added combinators, task collections and cancellation tokens; both versions are read.</summary>
     public const byte FormatVersion = 2;
 
     private const byte FirstReadableVersion = 1;
@@ -303,7 +303,7 @@ internal static class FrameSnapshotCodec
             SlotKind.Null or SlotKind.Owner or SlotKind.DefaultStruct => new SnapshotSlot(kind),
             SlotKind.CompletedTask or SlotKind.FaultedTask or SlotKind.CanceledTask or SlotKind.Enum =>
                 new SnapshotSlot(kind, reader.ReadLong(), (int)reader.ReadLong()),
-            <= SlotKind.TaskCollection => new SnapshotSlot(kind, reader.ReadLong()),
+            <= SlotKind.TaskCollection or SlotKind.CancellationToken => new SnapshotSlot(kind, reader.ReadLong()),
             _ => throw new FormatException($"The frame snapshot has an unknown slot kind {(byte)kind}."),
         };
     }

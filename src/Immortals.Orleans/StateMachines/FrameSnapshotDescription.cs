@@ -101,6 +101,7 @@ internal sealed record FrameSnapshotDescription(
         SlotKind.CompletedTask => "completed task: " + DescribeValue(slot.Id, values),
         SlotKind.FaultedTask => "faulted task: " + DescribeValue(slot.Id, values),
         SlotKind.CanceledTask => "canceled task",
+        SlotKind.CancellationToken => $"cancellation token of root {slot.Id}",
         SlotKind.Enum => $"{model.Types[slot.ResultType].DisplayName} {DescribeValue(slot.Id, values)}",
         SlotKind.Combinator => $"Task.{model.Combinators[(int)slot.Id].Kind} of "
             + $"[{string.Join(", ", model.Combinators[(int)slot.Id].Inputs.Select(input => DescribeSlot(input, model, values)))}]",

@@ -62,4 +62,10 @@ internal enum SlotKind : byte
 
     /// <summary>An array or list of tasks; the id is the index of its record among the snapshot's task collections.</summary>
     TaskCollection = 14,
+
+    /// <summary>
+    /// A <see cref="System.Threading.CancellationToken"/> given to the capture as the token of a root; the id is
+    /// that root's id, and the rebuild asks the caller for the new token of that root.
+    /// </summary>
+    CancellationToken = 15,
 }

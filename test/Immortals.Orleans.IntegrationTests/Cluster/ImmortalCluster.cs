@@ -41,13 +41,15 @@ public sealed class ImmortalCluster : IAsyncDisposable
     /// <param name="tableName">Checkpoint table; a new unique table when not set.</param>
     /// <param name="serviceId">Orleans service id; clusters that share it and the table share checkpoints.</param>
     /// <param name="clientResponseTimeout">Response timeout of the cluster client; two minutes when not set.</param>
+    /// <param name="configureImmortals">Changes the immortal grain options after the harness set its own.</param>
     public static async Task<ImmortalCluster> StartAsync(
         string connectionString,
         short silos,
         TimeSpan? responseTimeout = null,
         string? tableName = null,
         string? serviceId = null,
-        TimeSpan? clientResponseTimeout = null)
+        TimeSpan? clientResponseTimeout = null,
+        Action<ImmortalOptions>? configureImmortals = null)
     {
         tableName ??= $"t{Guid.NewGuid():N}";
         var containerName = $"c{Guid.NewGuid():N}";
@@ -76,6 +78,7 @@ public sealed class ImmortalCluster : IAsyncDisposable
                 options.ResendDelay = TimeSpan.FromMilliseconds(500);
                 options.MaxResendDelay = TimeSpan.FromSeconds(2);
                 options.RegistrySweepPeriod = TimeSpan.FromSeconds(5);
+                configureImmortals?.Invoke(options);
             });
             silo.AddAzureTableImmortalStorage(StorageName, options =>
             {

@@ -20,6 +20,17 @@ public static class TestGates
 
     public static void Release(string key, int step) => Gates[(key, step)].Released.TrySetResult();
 
+    /// <summary>
+    /// Releases the calls waiting at a step and arms the step again, so that a call sent again after a recovery
+    /// waits until the test releases it.
+    /// </summary>
+    public static void ReleaseAndRearm(string key, int step)
+    {
+        var released = Gates[(key, step)];
+        Gates[(key, step)] = new Gate();
+        released.Released.TrySetResult();
+    }
+
     public static void ReleaseAll(string key)
     {
         foreach (var ((gateKey, _), gate) in Gates)
