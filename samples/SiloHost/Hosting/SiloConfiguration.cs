@@ -21,6 +21,13 @@ public static class SiloConfiguration
     {
         ConfigureClustering(silo, settings);
         ConfigureStorage(silo, settings);
+
+        // The default grain directory forgets the registrations that a dead silo held, so a message can create a
+        // second activation of a grain that still runs on a surviving silo. The distributed directory recovers
+        // those registrations from the surviving silos before it answers lookups again.
+#pragma warning disable ORLEANSEXP003 // Experimental in Orleans 10.
+        silo.AddDistributedGrainDirectory();
+#pragma warning restore ORLEANSEXP003
         silo.AddImmortals(options =>
         {
             options.StorageName = CheckpointStorageName;
