@@ -121,7 +121,7 @@ internal sealed class DemoRun(DemoOptions options)
 
     private async Task StartSilosAsync(CancellationToken cancellationToken)
     {
-        // With localhost clustering the first silo is the primary that holds the membership table, so it starts
+        // With localhost clustering the first silo is the primary that keeps the membership table, so it starts
         // first and never dies.
         await StartSilo(0).WaitStartedAsync(SiloStartTimeout, cancellationToken);
         _view.Event($"silo 0 started (pid {_silos[0]!.ProcessId}, port {SiloPort(0)})");
@@ -171,16 +171,16 @@ internal sealed class DemoRun(DemoOptions options)
 
     private Dictionary<int, SiloReport> ReadLiveReports()
     {
-        var statuses = new Dictionary<int, SiloReport>();
+        var reports = new Dictionary<int, SiloReport>();
         for (var slot = 0; slot < SiloCount; slot++)
         {
-            if (_silos[slot] is { HasExited: false } silo && silo.ReadReport() is { } status)
+            if (_silos[slot] is { HasExited: false } silo && silo.ReadReport() is { } report)
             {
-                statuses[slot] = status;
+                reports[slot] = report;
             }
         }
 
-        return statuses;
+        return reports;
     }
 
     private async Task<KillPoint> WaitForKillPointAsync(OrderDriver driver, CancellationToken cancellationToken)
@@ -188,13 +188,13 @@ internal sealed class DemoRun(DemoOptions options)
         var deadline = _view.Elapsed + KillPointTimeout;
         while (true)
         {
-            var statuses = ReadLiveReports();
-            ShowProgress(driver, statuses, new HashSet<string>());
-            var atCarrier = statuses.Values.SelectMany(status => status.AtCarrier).ToHashSet();
+            var reports = ReadLiveReports();
+            ShowProgress(driver, reports, new HashSet<string>());
+            var atCarrier = reports.Values.SelectMany(report => report.AtCarrier).ToHashSet();
             var waiting = driver.Orders.Count(order => order.Outcome is null && !atCarrier.Contains(order.Request.OrderId));
-            if (waiting == 0 && ChooseVictim(driver, statuses) is { } kill)
+            if (waiting == 0 && ChooseVictim(driver, reports) is { } kill)
             {
-                kill.SurvivorsBefore = Sum(statuses.Where(pair => pair.Key != kill.Slot).Select(pair => pair.Value.Metrics));
+                kill.SurvivorsBefore = Sum(reports.Where(pair => pair.Key != kill.Slot).Select(pair => pair.Value.Metrics));
                 return kill;
             }
 
@@ -208,22 +208,22 @@ internal sealed class DemoRun(DemoOptions options)
         }
     }
 
-    private static KillPoint? ChooseVictim(OrderDriver driver, Dictionary<int, SiloReport> statuses)
+    private static KillPoint? ChooseVictim(OrderDriver driver, Dictionary<int, SiloReport> reports)
     {
         var unfinished = driver.Orders.Where(order => order.Outcome is null).Select(order => order.Request.OrderId).ToHashSet();
         KillPoint? best = null;
 
         // Slot 0 is the primary silo of localhost clustering, so only the others are candidates.
-        foreach (var (slot, status) in statuses.Where(pair => pair.Key > 0))
+        foreach (var (slot, report) in reports.Where(pair => pair.Key > 0))
         {
-            var suspended = status.Orders
+            var suspended = report.Orders
                 .Where(pair => unfinished.Contains(pair.Key) && pair.Value is not (OrderStage.Shipped or OrderStage.Cancelled))
                 .Select(pair => pair.Key)
                 .Order()
                 .ToList();
             if (suspended.Count > 0 && suspended.Count > (best?.Interrupted.Count ?? 0))
             {
-                best = new KillPoint(slot, status.SiloAddress ?? "", suspended);
+                best = new KillPoint(slot, report.SiloAddress ?? "", suspended);
             }
         }
 
@@ -253,7 +253,7 @@ internal sealed class DemoRun(DemoOptions options)
 
         _view.Event($"replacement silo {kill.Slot} joined; the killed silo is declared dead");
 
-        // The client's requests to the killed silo may never be answered: send them again under the same request
+        // The client's requests to the killed silo may never get a response, so send them again under the same request
         // ids. They attach to the workflows rebuilt on the other silos.
         foreach (var order in driver.Orders.Where(order => kill.Interrupted.Contains(order.Request.OrderId)))
         {
@@ -288,10 +288,10 @@ internal sealed class DemoRun(DemoOptions options)
         await all;
     }
 
-    private void ShowProgress(OrderDriver driver, Dictionary<int, SiloReport> statuses, IReadOnlySet<string> interrupted)
+    private void ShowProgress(OrderDriver driver, Dictionary<int, SiloReport> reports, IReadOnlySet<string> interrupted)
     {
         var stages = new Dictionary<string, OrderStage>();
-        foreach (var (orderId, stage) in statuses.Values.SelectMany(status => status.Orders))
+        foreach (var (orderId, stage) in reports.Values.SelectMany(report => report.Orders))
         {
             stages[orderId] = stages.TryGetValue(orderId, out var other) && other > stage ? other : stage;
         }
@@ -313,9 +313,9 @@ internal sealed class DemoRun(DemoOptions options)
             }
         }
 
-        var totals = Sum(statuses.Values.Select(status => status.Metrics));
+        var totals = Sum(reports.Values.Select(report => report.Metrics));
         _view.Update(
-            $"silos up {statuses.Count(pair => pair.Value.Started)}/{SiloCount} | charging {charging,2}  shipping {shipping,2}  " +
+            $"silos up {reports.Count(pair => pair.Value.Started)}/{SiloCount} | charging {charging,2}  shipping {shipping,2}  " +
             $"recovering {recovering,2}  finished {driver.Finished,2}/{driver.Orders.Count} | " +
             $"re-sent {totals.Resends}  duplicates dropped {totals.DuplicatesDropped}");
     }
@@ -327,9 +327,9 @@ internal sealed class DemoRun(DemoOptions options)
             await silo!.WaitStartedAsync(SiloStartTimeout, cancellationToken);
         }
 
-        // One status period, so that the files contain the counters of the last deliveries and results.
+        // One report period, so that the files contain the counters of the last deliveries and results.
         await Task.Delay(PollInterval * 3, cancellationToken);
-        return Sum(ReadLiveReports().Values.Select(status => status.Metrics));
+        return Sum(ReadLiveReports().Values.Select(report => report.Metrics));
     }
 
     private static PluginTotals Sum(IEnumerable<PluginTotals> totals)
@@ -356,7 +356,7 @@ internal sealed class DemoRun(DemoOptions options)
             }
             catch (OperationCanceledException)
             {
-                // The silos are killed next; a client that cannot say goodbye changes nothing.
+                // The silos are killed next, so a client that fails to stop in time changes no result.
             }
 
             client.Dispose();

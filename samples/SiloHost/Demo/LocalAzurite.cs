@@ -33,7 +33,7 @@ public sealed class LocalAzurite : IDisposable
     /// <summary>Connection string with explicit 127.0.0.1 endpoints.</summary>
     public string ConnectionString => AzuriteConnectionString.Build(BlobPort, QueuePort, TablePort);
 
-    /// <summary>Starts Azurite and waits until its blob and table endpoints answer.</summary>
+    /// <summary>Starts Azurite and waits until its blob and table endpoints respond.</summary>
     /// <exception cref="InvalidOperationException">Azurite is not installed or exited early.</exception>
     public static async Task<LocalAzurite> StartAsync(CancellationToken cancellationToken)
     {
@@ -113,7 +113,7 @@ public sealed class LocalAzurite : IDisposable
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"Azurite exited with code {_process.ExitCode} before it answered.");
+                throw new InvalidOperationException($"Azurite exited with code {_process.ExitCode} before its endpoints responded.");
             }
 
             try

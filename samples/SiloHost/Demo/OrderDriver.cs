@@ -52,7 +52,7 @@ public sealed class OrderDriver
             var first = await Task.WhenAny(attempt, resend);
             if (first != attempt)
             {
-                // The silo that ran the workflow died: the pending request may never be answered.
+                // The silo that ran the workflow died: the pending request may never get a response.
                 _ = attempt.ContinueWith(task => _ = task.Exception, TaskScheduler.Default);
                 continue;
             }

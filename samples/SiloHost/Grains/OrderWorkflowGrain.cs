@@ -8,7 +8,7 @@ namespace SiloHost.Grains;
 /// An immortal order workflow. Its method survives the death of its silo at any await: it resumes on another silo
 /// with its locals, including the reservation task it started before charging the payment.
 /// </summary>
-/// <remarks>Random placement spreads the workflows over all silos, so a killed silo always holds some.</remarks>
+/// <remarks>Random placement spreads the workflows over all silos, so each silo usually runs some of them.</remarks>
 [RandomPlacement]
 public sealed class OrderWorkflowGrain(OrderBoard board) : Grain, IOrderWorkflowGrain, IImmortalGrain
 {

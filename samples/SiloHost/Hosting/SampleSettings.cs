@@ -46,7 +46,7 @@ public sealed class SampleSettings
     public int GatewayPort { get; set; } = 30000;
 
     /// <summary>
-    /// Silo port of the primary silo, which holds the membership table of <c>localhost</c> clustering. A silo whose
+    /// Silo port of the primary silo, which keeps the membership table of <c>localhost</c> clustering. A silo whose
     /// own port equals it is the primary.
     /// </summary>
     public int PrimarySiloPort { get; set; } = 11111;

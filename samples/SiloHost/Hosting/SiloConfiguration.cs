@@ -22,7 +22,7 @@ public static class SiloConfiguration
         ConfigureClustering(silo, settings);
         ConfigureStorage(silo, settings);
 
-        // The default grain directory forgets the registrations that a dead silo held, so a message can create a
+        // The default grain directory drops the registrations that a dead silo held, so a message can create a
         // second activation of a grain that still runs on a surviving silo. The distributed directory recovers
         // those registrations from the surviving silos before it answers lookups again.
 #pragma warning disable ORLEANSEXP003 // Experimental in Orleans 10.
