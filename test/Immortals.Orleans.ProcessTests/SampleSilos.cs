@@ -10,8 +10,8 @@ internal static class SampleSilos
     /// <summary>Returns the command that starts <c>samples/SiloHost</c> through <c>dotnet</c>.</summary>
     public static SiloCommand Command()
     {
-        var configuration = typeof(SampleSilos).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration
-            ?? "Debug";
+        var attribute = typeof(SampleSilos).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>();
+        var configuration = attribute?.Configuration ?? "Debug";
         var path = Path.Combine(
             AzuriteProcess.FindRepositoryRoot(),
             "samples",

@@ -128,7 +128,9 @@ public sealed class SiloProcessKillTests(AzuriteFixture azurite) : IClassFixture
         Assert.Equal(OrderCount - declined, effects.Shipments);
 
         var survivorTotals = survivor.ReadReport()!.Metrics;
-        Assert.True(survivorTotals.Restores >= interrupted.Count, $"{survivorTotals.Restores} restores for {interrupted.Count} interrupted workflows");
+        Assert.True(
+            survivorTotals.Restores >= interrupted.Count,
+            $"{survivorTotals.Restores} restores for {interrupted.Count} interrupted workflows");
         Assert.True(survivorTotals.Resends > 0, "The surviving silo re-sent no call.");
     }
 
@@ -144,7 +146,10 @@ public sealed class SiloProcessKillTests(AzuriteFixture azurite) : IClassFixture
         {
             var reports = _silos.Select(silo => silo.ReadReport() ?? new SiloReport()).ToList();
             var atCarrier = reports.SelectMany(report => report.AtCarrier).ToHashSet();
-            var unfinished = driver.Orders.Where(order => order.Outcome is null).Select(order => order.Request.OrderId).ToList();
+            var unfinished = driver.Orders
+                .Where(order => order.Outcome is null)
+                .Select(order => order.Request.OrderId)
+                .ToList();
             if (unfinished.All(atCarrier.Contains))
             {
                 var suspended = reports

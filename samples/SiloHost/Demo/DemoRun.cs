@@ -30,7 +30,8 @@ internal sealed class DemoRun(DemoOptions options)
     private string? _connectionString;
     private IReadOnlyDictionary<string, string> _environment = new Dictionary<string, string>();
 
-    private string Clustering => options.Storage == StorageKinds.Local ? ClusteringKinds.Localhost : ClusteringKinds.Azure;
+    private string Clustering =>
+        options.Storage == StorageKinds.Local ? ClusteringKinds.Localhost : ClusteringKinds.Azure;
 
     private string ClusterId => "demo-" + _runId;
 
@@ -49,7 +50,8 @@ internal sealed class DemoRun(DemoOptions options)
             {
                 azurite = await LocalAzurite.StartAsync(cancellationToken);
                 _connectionString = azurite.ConnectionString;
-                _view.Event($"Azurite started on 127.0.0.1 (blob {azurite.BlobPort}, table {azurite.TablePort}), data in memory");
+                _view.Event(
+                    $"Azurite started on 127.0.0.1 (blob {azurite.BlobPort}, table {azurite.TablePort}), data in memory");
             }
 
             if (_connectionString is not null)
@@ -108,8 +110,10 @@ internal sealed class DemoRun(DemoOptions options)
         };
         Console.WriteLine("Immortals.Orleans crash demo");
         Console.WriteLine($"  {SiloCount} silo processes on 127.0.0.1, {storage}");
-        Console.WriteLine($"  {options.Workflows} order workflows from a client: reserve stock, charge the card, book shipping");
-        Console.WriteLine($"  (the carrier takes {options.ShippingSeconds:0.#} s); one silo process is killed with SIGKILL while");
+        Console.WriteLine(
+            $"  {options.Workflows} order workflows from a client: reserve stock, charge the card, book shipping");
+        Console.WriteLine(
+            $"  (the carrier takes {options.ShippingSeconds:0.#} s); one silo process is killed with SIGKILL while");
         Console.WriteLine("  workflows wait on it, and a replacement process starts on its ports");
         Console.WriteLine($"  run id {_runId}, logs in {Path.Combine(_root, "logs")}");
         Console.WriteLine();
@@ -131,7 +135,8 @@ internal sealed class DemoRun(DemoOptions options)
             await silo.WaitStartedAsync(SiloStartTimeout, cancellationToken);
         }
 
-        _view.Event($"silos 1-{SiloCount - 1} started (pids {string.Join(", ", others.Select(silo => silo.ProcessId))})");
+        var processIds = string.Join(", ", others.Select(silo => silo.ProcessId));
+        _view.Event($"silos 1-{SiloCount - 1} started (pids {processIds})");
     }
 
     private SiloProcess StartSilo(int slot)
@@ -159,7 +164,8 @@ internal sealed class DemoRun(DemoOptions options)
         if (options.Storage == StorageKinds.Local)
         {
             arguments.AddRange(["--storage", StorageKinds.Local, "--directory", Path.Combine(_root, "checkpoints")]);
-            arguments.AddRange(["--clustering", ClusteringKinds.Localhost, "--primary-silo-port", SiloPort(0).ToString()]);
+            arguments.AddRange(
+                ["--clustering", ClusteringKinds.Localhost, "--primary-silo-port", SiloPort(0).ToString()]);
             return arguments;
         }
 
@@ -191,17 +197,20 @@ internal sealed class DemoRun(DemoOptions options)
             var reports = ReadLiveReports();
             ShowProgress(driver, reports, new HashSet<string>());
             var atCarrier = reports.Values.SelectMany(report => report.AtCarrier).ToHashSet();
-            var waiting = driver.Orders.Count(order => order.Outcome is null && !atCarrier.Contains(order.Request.OrderId));
+            var waiting = driver.Orders.Count(
+                order => order.Outcome is null && !atCarrier.Contains(order.Request.OrderId));
             if (waiting == 0 && ChooseVictim(driver, reports) is { } kill)
             {
-                kill.SurvivorsBefore = Sum(reports.Where(pair => pair.Key != kill.Slot).Select(pair => pair.Value.Metrics));
+                var survivors = reports.Where(pair => pair.Key != kill.Slot);
+                kill.SurvivorsBefore = Sum(survivors.Select(pair => pair.Value.Metrics));
                 return kill;
             }
 
             if (_view.Elapsed > deadline)
             {
                 throw new TimeoutException(
-                    $"{waiting} orders did not reach the carrier within {KillPointTimeout.TotalSeconds} s; see the logs in {_root}.");
+                    $"{waiting} orders did not reach the carrier within {KillPointTimeout.TotalSeconds} s; "
+                    + $"see the logs in {_root}.");
             }
 
             await Task.Delay(PollInterval, cancellationToken);
@@ -210,14 +219,18 @@ internal sealed class DemoRun(DemoOptions options)
 
     private static KillPoint? ChooseVictim(OrderDriver driver, Dictionary<int, SiloReport> reports)
     {
-        var unfinished = driver.Orders.Where(order => order.Outcome is null).Select(order => order.Request.OrderId).ToHashSet();
+        var unfinished = driver.Orders
+            .Where(order => order.Outcome is null)
+            .Select(order => order.Request.OrderId)
+            .ToHashSet();
         KillPoint? best = null;
 
         // Slot 0 is the primary silo of localhost clustering, so only the others are candidates.
         foreach (var (slot, report) in reports.Where(pair => pair.Key > 0))
         {
             var suspended = report.Orders
-                .Where(pair => unfinished.Contains(pair.Key) && pair.Value is not (OrderStage.Shipped or OrderStage.Cancelled))
+                .Where(pair => unfinished.Contains(pair.Key))
+                .Where(pair => pair.Value is not (OrderStage.Shipped or OrderStage.Cancelled))
                 .Select(pair => pair.Key)
                 .Order()
                 .ToList();
@@ -235,7 +248,8 @@ internal sealed class DemoRun(DemoOptions options)
         var victim = _silos[kill.Slot]!;
         victim.Kill();
         _view.Event(
-            $"SIGKILL silo {kill.Slot} (pid {victim.ProcessId}, {kill.SiloAddress}) with {kill.Interrupted.Count} workflows suspended on it");
+            $"SIGKILL silo {kill.Slot} (pid {victim.ProcessId}, {kill.SiloAddress}) "
+            + $"with {kill.Interrupted.Count} workflows suspended on it");
 
         // A new process on the same endpoint has a newer generation, so the cluster declares the killed silo dead
         // as soon as the replacement joins, if the missed probes have not done so before.
@@ -273,11 +287,14 @@ internal sealed class DemoRun(DemoOptions options)
             {
                 foreach (var order in driver.Orders.Where(order => order.Outcome is null))
                 {
-                    _view.Event($"unfinished: {order.Request.OrderId} after {order.Attempts} requests, last error: {order.LastError?.Message}");
+                    _view.Event(
+                        $"unfinished: {order.Request.OrderId} after {order.Attempts} requests, "
+                        + $"last error: {order.LastError?.Message}");
                 }
 
                 throw new TimeoutException(
-                    $"{driver.Orders.Count - driver.Finished} workflows did not finish within {FinishTimeout.TotalSeconds} s; see the logs in {_root}.");
+                    $"{driver.Orders.Count - driver.Finished} workflows did not finish within "
+                    + $"{FinishTimeout.TotalSeconds} s; see the logs in {_root}.");
             }
 
             await Task.WhenAny(all, Task.Delay(PollInterval, cancellationToken));
@@ -315,7 +332,8 @@ internal sealed class DemoRun(DemoOptions options)
 
         var totals = Sum(reports.Values.Select(report => report.Metrics));
         _view.Update(
-            $"silos up {reports.Count(pair => pair.Value.Started)}/{SiloCount} | charging {charging,2}  shipping {shipping,2}  " +
+            $"silos up {reports.Count(pair => pair.Value.Started)}/{SiloCount} | "
+            + $"charging {charging,2}  shipping {shipping,2}  " +
             $"recovering {recovering,2}  finished {driver.Finished,2}/{driver.Orders.Count} | " +
             $"re-sent {totals.Resends}  duplicates dropped {totals.DuplicatesDropped}");
     }

@@ -22,7 +22,8 @@ internal sealed class DemoSummary
         var summary = new DemoSummary();
         var orders = driver.Orders;
         var interrupted = orders.Where(order => kill.Interrupted.Contains(order.Request.OrderId)).ToList();
-        var resumed = interrupted.Count(order => order.Outcome is { } outcome && outcome.FinishedOnSilo != kill.SiloAddress);
+        var resumed = interrupted.Count(
+            order => order.Outcome is { } outcome && outcome.FinishedOnSilo != kill.SiloAddress);
         var shipped = orders.Count(order => order.Outcome?.Stage == OrderStage.Shipped);
         var cancelled = orders.Count(order => order.Outcome?.Stage == OrderStage.Cancelled);
         var declined = orders.Count(order => OrderCatalog.IsDeclined(order.Request));
@@ -54,13 +55,17 @@ internal sealed class DemoSummary
             $"{effects.Declines} declines, {effects.Shipments} shipments");
 
         summary.Check(interrupted.Count > 0, $"a silo was killed with {interrupted.Count} workflows suspended on it");
-        summary.Check(resumed == interrupted.Count, $"{resumed} of {interrupted.Count} interrupted workflows resumed on another silo");
+        summary.Check(
+            resumed == interrupted.Count,
+            $"{resumed} of {interrupted.Count} interrupted workflows resumed on another silo");
         summary.Check(finished == orders.Count, $"{finished} of {orders.Count} workflows finished");
         summary.Check(
             shipped == orders.Count - declined && cancelled == declined,
             $"{shipped} shipped and {cancelled} cancelled, as the cards require");
         summary.Check(resendsAfter > 0, $"grains re-sent the calls that the killed silo left open ({resendsAfter})");
-        summary.Check(effects.ExactlyOnce, "every reservation, release, charge, decline and shipment happened exactly once");
+        summary.Check(
+            effects.ExactlyOnce,
+            "every reservation, release, charge, decline and shipment happened exactly once");
         foreach (var problem in effects.Problems.Take(20))
         {
             summary._checks.Add((false, "  " + problem));

@@ -33,7 +33,9 @@ public static class EffectCheck
 
         foreach (var (sku, ledger) in inventories)
         {
-            var expected = orders.Where(order => order.Sku == sku && !OrderCatalog.IsDeclined(order)).Sum(order => order.Quantity);
+            var expected = orders
+                .Where(order => order.Sku == sku && !OrderCatalog.IsDeclined(order))
+                .Sum(order => order.Quantity);
             Expect(report, $"{sku}: units held", expected, ledger.UnitsHeld);
         }
 

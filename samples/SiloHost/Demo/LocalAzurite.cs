@@ -11,6 +11,8 @@ namespace SiloHost.Demo;
 /// </summary>
 public sealed class LocalAzurite : IDisposable
 {
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+
     private readonly Process _process;
 
     private LocalAzurite(Process process, int blobPort, int queuePort, int tablePort)
@@ -91,7 +93,8 @@ public sealed class LocalAzurite : IDisposable
 
     private static string FindScript()
     {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        for (; directory is not null; directory = directory.Parent)
         {
             var script = Path.Combine(directory.FullName, "node_modules", "azurite", "dist", "src", "azurite.js");
             if (File.Exists(script))
@@ -101,19 +104,21 @@ public sealed class LocalAzurite : IDisposable
         }
 
         throw new InvalidOperationException(
-            $"Azurite is not installed: no node_modules/azurite above {AppContext.BaseDirectory}. Run ./run.sh, which runs 'npm ci'.");
+            $"Azurite is not installed: no node_modules/azurite above {AppContext.BaseDirectory}. "
+            + "Run ./run.sh, which runs 'npm ci'.");
     }
 
     private async Task WaitReadyAsync(CancellationToken cancellationToken)
     {
         var blobs = new BlobServiceClient(ConnectionString);
         var tables = new TableServiceClient(ConnectionString);
-        var deadline = Stopwatch.StartNew();
+        var elapsed = Stopwatch.StartNew();
         while (true)
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"Azurite exited with code {_process.ExitCode} before its endpoints responded.");
+                throw new InvalidOperationException(
+                    $"Azurite exited with code {_process.ExitCode} before its endpoints responded.");
             }
 
             try
@@ -122,7 +127,8 @@ public sealed class LocalAzurite : IDisposable
                 await tables.GetPropertiesAsync(cancellationToken);
                 return;
             }
-            catch (Exception exception) when (exception is not OperationCanceledException && deadline.Elapsed < TimeSpan.FromSeconds(30))
+            catch (Exception exception)
+                when (exception is not OperationCanceledException && elapsed.Elapsed < StartTimeout)
             {
                 await Task.Delay(100, cancellationToken);
             }

@@ -48,7 +48,10 @@ public sealed class OrderDriver
         {
             var resend = order.ResendRequested;
             order.Attempts++;
-            var attempt = ImmortalRequests.InvokeAsync(workflow, order.Request.OrderId, grain => grain.Place(order.Request));
+            var attempt = ImmortalRequests.InvokeAsync(
+                workflow,
+                order.Request.OrderId,
+                grain => grain.Place(order.Request));
             var first = await Task.WhenAny(attempt, resend);
             if (first != attempt)
             {

@@ -14,7 +14,7 @@ public sealed class SiloCommand
     /// <summary>The program to start: the sample's app host or <c>dotnet</c>.</summary>
     public string FileName { get; }
 
-    /// <summary>Arguments before the role, such as the path of <c>SiloHost.dll</c> when started through <c>dotnet</c>.</summary>
+    /// <summary>Arguments before the role, such as the path of <c>SiloHost.dll</c> for <c>dotnet</c>.</summary>
     public IReadOnlyList<string> LeadingArguments { get; }
 
     /// <summary>Returns the command that started this process, to start more of it.</summary>
@@ -30,12 +30,14 @@ public sealed class SiloCommand
         return new SiloCommand(processPath, []);
     }
 
-    /// <summary>Returns a command that runs <paramref name="assemblyPath"/> (a <c>SiloHost.dll</c>) through <c>dotnet</c>.</summary>
+    /// <summary>Returns a command that runs <paramref name="assemblyPath"/> (<c>SiloHost.dll</c>) with <c>dotnet</c>.</summary>
     public static SiloCommand ForAssembly(string assemblyPath)
     {
         if (!File.Exists(assemblyPath))
         {
-            throw new FileNotFoundException($"The sample silo assembly {assemblyPath} is missing: build samples/SiloHost.", assemblyPath);
+            throw new FileNotFoundException(
+                $"The sample silo assembly {assemblyPath} is missing: build samples/SiloHost.",
+                assemblyPath);
         }
 
         return new SiloCommand("dotnet", [assemblyPath]);

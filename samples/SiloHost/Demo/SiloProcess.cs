@@ -11,7 +11,13 @@ public sealed class SiloProcess : IDisposable
     private readonly StreamWriter _log;
     private readonly string _statusDirectory;
 
-    private SiloProcess(Process process, StreamWriter log, string logPath, string statusDirectory, int siloPort, int gatewayPort)
+    private SiloProcess(
+        Process process,
+        StreamWriter log,
+        string logPath,
+        string statusDirectory,
+        int siloPort,
+        int gatewayPort)
     {
         _process = process;
         _log = log;
@@ -137,12 +143,14 @@ public sealed class SiloProcess : IDisposable
             if (_process.HasExited)
             {
                 throw new InvalidOperationException(
-                    $"Silo process {ProcessId} (port {SiloPort}) exited with code {_process.ExitCode} before it started; see {LogPath}.");
+                    $"Silo process {ProcessId} (port {SiloPort}) exited with code {_process.ExitCode} before it "
+                    + $"started; see {LogPath}.");
             }
 
             if (stopwatch.Elapsed > timeout)
             {
-                throw new TimeoutException($"Silo process {ProcessId} (port {SiloPort}) did not start within {timeout}; see {LogPath}.");
+                throw new TimeoutException(
+                    $"Silo process {ProcessId} (port {SiloPort}) did not start within {timeout}; see {LogPath}.");
             }
 
             await Task.Delay(100, cancellationToken);

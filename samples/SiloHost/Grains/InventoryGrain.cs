@@ -21,7 +21,8 @@ public sealed class InventoryGrain : Grain, IInventoryGrain, IImmortalGrain
         if (quantity > InitialStock - _unitsHeld)
         {
             throw new InvalidOperationException(
-                $"Only {InitialStock - _unitsHeld} units of {this.GetPrimaryKeyString()} are available; order {orderId} needs {quantity}.");
+                $"Only {InitialStock - _unitsHeld} units of {this.GetPrimaryKeyString()} are available, "
+                + $"but order {orderId} needs {quantity}.");
         }
 
         _reservations[orderId] = _reservations.GetValueOrDefault(orderId) + 1;

@@ -9,7 +9,9 @@ public sealed class SampleSettings
     /// <summary>Configuration section of the settings.</summary>
     public const string SectionName = "Sample";
 
-    /// <summary>Checkpoint store: <c>local</c>, <c>azurite</c> or <c>azure</c> (the default when a connection string is set).</summary>
+    /// <summary>
+    /// Checkpoint store: <c>local</c>, <c>azurite</c> or <c>azure</c>, the default when a connection string is set.
+    /// </summary>
     public string Storage { get; set; } = StorageKinds.Local;
 
     /// <summary>Directory of the local checkpoint store.</summary>
@@ -70,7 +72,9 @@ public sealed class SampleSettings
     public string EffectiveStorage =>
         !string.IsNullOrEmpty(ConnectionString) && Storage == StorageKinds.Local ? StorageKinds.Azure : Storage;
 
-    /// <summary>Returns the connection string of the Azure Storage account, with explicit 127.0.0.1 endpoints for Azurite.</summary>
+    /// <summary>
+    /// Returns the connection string of the Azure Storage account, with explicit 127.0.0.1 endpoints for Azurite.
+    /// </summary>
     /// <exception cref="InvalidOperationException">The storage is local.</exception>
     public string StorageConnectionString() => EffectiveStorage switch
     {
@@ -105,7 +109,9 @@ public sealed class SampleSettings
 
         if (Clustering == ClusteringKinds.Azure && EffectiveStorage == StorageKinds.Local)
         {
-            errors.Add("Clustering 'azure' keeps membership in the storage account: use --storage azurite or --connection-string.");
+            errors.Add(
+                "Clustering 'azure' keeps membership in the storage account: "
+                + "use --storage azurite or --connection-string.");
         }
 
         if (ShippingSeconds < 0)
