@@ -368,9 +368,10 @@ internal sealed class DemoRun(DemoOptions options)
     {
         if (client is not null)
         {
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             try
             {
-                await client.StopAsync(new CancellationTokenSource(TimeSpan.FromSeconds(5)).Token);
+                await client.StopAsync(stop.Token);
             }
             catch (OperationCanceledException)
             {
