@@ -332,7 +332,7 @@ internal sealed class DemoRun(DemoOptions options)
 
         var totals = Sum(reports.Values.Select(report => report.Metrics));
         _view.Update(
-            $"silos up {reports.Count(pair => pair.Value.Started)}/{SiloCount} | "
+            $"silos {reports.Count(pair => pair.Value.Started)}/{SiloCount} | "
             + $"charging {charging,2}  shipping {shipping,2}  " +
             $"recovering {recovering,2}  finished {driver.Finished,2}/{driver.Orders.Count} | " +
             $"re-sent {totals.Resends}  duplicates dropped {totals.DuplicatesDropped}");

@@ -25,7 +25,7 @@ internal sealed class ProgressView
         _line = $"{Elapsed.TotalSeconds,5:0.0}s  {line}";
         if (_interactive)
         {
-            Console.Write("\r" + _line + "\u001b[K");
+            Console.Write("\r" + FitToWindow(_line) + "\u001b[K");
             return;
         }
 
@@ -43,11 +43,27 @@ internal sealed class ProgressView
         var text = $"{Elapsed.TotalSeconds,5:0.0}s  {message}";
         if (_interactive)
         {
-            Console.Write("\r\u001b[K" + text + Environment.NewLine + _line);
+            Console.Write("\r\u001b[K" + text + Environment.NewLine + FitToWindow(_line));
             return;
         }
 
         Console.WriteLine(text);
+    }
+
+    /// <summary>Cuts a line to the terminal width, because a wrapped line cannot be overwritten in place.</summary>
+    private static string FitToWindow(string line)
+    {
+        int width;
+        try
+        {
+            width = Console.WindowWidth;
+        }
+        catch (IOException)
+        {
+            return line;
+        }
+
+        return width > 20 && line.Length >= width ? line[..(width - 1)] : line;
     }
 
     /// <summary>Ends the progress line.</summary>
