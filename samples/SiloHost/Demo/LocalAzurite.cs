@@ -14,10 +14,12 @@ public sealed class LocalAzurite : IDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 
     private readonly Process _process;
+    private readonly string _workingDirectory;
 
-    private LocalAzurite(Process process, int blobPort, int queuePort, int tablePort)
+    private LocalAzurite(Process process, string workingDirectory, int blobPort, int queuePort, int tablePort)
     {
         _process = process;
+        _workingDirectory = workingDirectory;
         BlobPort = blobPort;
         QueuePort = queuePort;
         TablePort = tablePort;
@@ -66,7 +68,7 @@ public sealed class LocalAzurite : IDisposable
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var azurite = new LocalAzurite(process, ports[0], ports[1], ports[2]);
+        var azurite = new LocalAzurite(process, startInfo.WorkingDirectory, ports[0], ports[1], ports[2]);
         try
         {
             await azurite.WaitReadyAsync(cancellationToken);
@@ -89,6 +91,7 @@ public sealed class LocalAzurite : IDisposable
 
         _process.WaitForExit();
         _process.Dispose();
+        Directory.Delete(_workingDirectory, recursive: true);
     }
 
     private static string FindScript()
