@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Restores dependencies and runs the sample silo.
+# Restores dependencies and runs the crash demo of the sample (arguments go to samples/SiloHost; "silo" runs one silo).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"

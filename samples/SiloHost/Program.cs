@@ -1,7 +1,20 @@
-using Microsoft.Extensions.Hosting;
+using SiloHost.Demo;
+using SiloHost.Hosting;
 
-var builder = Host.CreateApplicationBuilder(args);
-builder.UseOrleans(silo => silo.UseLocalhostClustering());
+// The same executable runs the crash demo (the default) and the silos that the demo starts.
+return args switch
+{
+    ["silo", "--help" or "-h"] => PrintUsage(SampleCommandLine.Usage),
+    ["silo", .. var siloArgs] => await SiloProgram.RunAsync(siloArgs),
+    ["--help" or "-h" or "help", ..] => PrintUsage(DemoProgramUsage()),
+    ["demo", .. var demoArgs] => await DemoProgram.RunAsync(demoArgs),
+    _ => await DemoProgram.RunAsync(args),
+};
 
-using var host = builder.Build();
-await host.RunAsync();
+static int PrintUsage(string usage)
+{
+    Console.WriteLine(usage);
+    return 0;
+}
+
+static string DemoProgramUsage() => DemoProgram.Usage;
