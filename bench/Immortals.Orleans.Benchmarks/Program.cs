@@ -3,6 +3,7 @@ using Immortals.Orleans.Benchmarks.Dtfx;
 using Immortals.Orleans.Benchmarks.Immortal;
 using Immortals.Orleans.Benchmarks.Overhead;
 using Immortals.Orleans.Benchmarks.Recovery;
+using Immortals.Orleans.Benchmarks.Summary;
 using Immortals.Orleans.Benchmarks.StorageFloor;
 
 // Usage: dotnet run -c Release --project bench/Immortals.Orleans.Benchmarks -- SCENARIO [--quick]
@@ -24,6 +25,8 @@ IBenchmarkScenario[] scenarios =
     new ImmortalStepScenario(),
     new OverheadScenario(),
     new RecoveryScenario(),
+    new ScaleScenario(),
+    new SummaryScenario(),
 ];
 
 var quick = args.Contains("--quick");

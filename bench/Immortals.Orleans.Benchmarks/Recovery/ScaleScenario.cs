@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using Immortals.Orleans.Benchmarks.Grains;
+using Immortals.Orleans.Benchmarks.Reporting;
+using Immortals.Orleans.Testing;
+
+namespace Immortals.Orleans.Benchmarks.Recovery;
+
+/// <summary>
+/// Many suspended workflows on one silo process: each waits on an ordinary park grain that never releases it.
+/// Measures the memory per suspended workflow, the checkpoint bytes each one stored, and the time until all of
+/// them resumed on a second silo after SIGKILL of the first.
+/// </summary>
+internal sealed class ScaleScenario : IBenchmarkScenario
+{
+    private const int ParkShards = 16;
+    private const int StartBatch = 500;
+
+    /// <inheritdoc />
+    public string Name => "scale";
+
+    /// <inheritdoc />
+    public string Description => "10,000 suspended workflows on one silo (1,000 in quick mode): memory, recovery";
+
+    /// <inheritdoc />
+    public async Task RunAsync(bool quick)
+    {
+        var count = quick ? 1_000 : 10_000;
+        var report = new ScenarioReport(Name, quick);
+        await using var azurite = await AzuriteProcess.StartAsync();
+        var folder = Directory.CreateTempSubdirectory("immortals-bench-scale-").FullName;
+        report.Note("azurite", "in-memory, 127.0.0.1");
+        report.Note("method", $"{count} workflows each call an ordinary park grain ({ParkShards} shards, placed on "
+            + "the caller's silo) that holds the call; memory is read in silo A after a full compacting collection "
+            + "before and after; then silo B starts with tuned membership, A is killed with SIGKILL, and a workflow "
+            + "counts as resumed when its rebuilt frame calls the park grain again on B");
+
+        var table = report.StartTable(
+            "scale",
+            "Suspended workflows on one silo process",
+            "workflows",
+            "suspend all (s)",
+            "GC heap per workflow (bytes)",
+            "working set per workflow (bytes)",
+            "checkpoints per workflow",
+            "stored bytes per workflow",
+            "first resumed (ms)",
+            "all resumed (ms)");
+
+        await using (var deployment = new SiloDeployment(azurite.ConnectionString, MembershipProfile.Tuned, folder))
+        {
+            var first = await deployment.StartSiloAsync("a");
+            await deployment.ConnectClientAsync();
+            var client = deployment.Client;
+            await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
+                client.GetGrain<IStepWorkflowGrain>($"warm-{i}").Run($"warmctr-{i}", 3)));
+            var before = await first.ReadMemoryAsync();
+
+            var workflows = Enumerable.Range(0, count).Select(i => $"wf-{i}-{Guid.NewGuid():N}").ToArray();
+            var started = Stopwatch.GetTimestamp();
+            for (var offset = 0; offset < count; offset += StartBatch)
+            {
+                // The calls stay open until the silo dies; the park records tell when each workflow arrived.
+                foreach (var (workflow, index) in workflows.Skip(offset).Take(StartBatch).Select((w, i) => (w, i)))
+                {
+                    var park = $"park-{(offset + index) % ParkShards}";
+                    _ = client.GetGrain<IStepWorkflowGrain>(workflow).Park(park)
+                        .ContinueWith(task => task.Exception, TaskScheduler.Default);
+                }
+
+                var target = Math.Min(count, offset + StartBatch);
+                await StepWait.UntilAsync(
+                    () => Arrivals(first, started) >= target,
+                    TimeSpan.FromMinutes(5),
+                    $"{target} workflows are suspended");
+            }
+
+            var suspendSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+
+            // Let the last checkpoints and registry writes finish before reading the totals.
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            var after = await first.ReadMemoryAsync();
+
+            var second = await deployment.StartSiloAsync("b");
+            await first.KillAsync();
+            var killed = Stopwatch.GetTimestamp();
+            var names = workflows.ToHashSet();
+            await StepWait.UntilAsync(
+                () => ResumedOn(second, names, killed).Count() >= count,
+                TimeSpan.FromMinutes(quick ? 3 : 15),
+                $"all {count} workflows resumed");
+            var resumed = ResumedOn(second, names, killed).ToArray();
+
+            table.Add(
+                count,
+                suspendSeconds,
+                (double)(after.GcHeapBytes - before.GcHeapBytes) / count,
+                (double)(after.WorkingSetBytes - before.WorkingSetBytes) / count,
+                (double)(after.Checkpoints - before.Checkpoints) / count,
+                (double)(after.StoredBytes - before.StoredBytes) / count,
+                LatencySummary.ToMilliseconds(resumed.Min() - killed),
+                LatencySummary.ToMilliseconds(resumed.Max() - killed));
+        }
+
+        Directory.Delete(folder, recursive: true);
+        report.Save(ResultsLocation.LatestJson);
+    }
+
+    private static int Arrivals(SiloProcess silo, long since) =>
+        SiloDeployment.Steps(silo).Count(r => r.Step == ParkGrain.ArrivalStep && r.Timestamp >= since);
+
+    /// <summary>Returns, per workflow, the time of its first arrival at a park grain on <paramref name="silo"/>.</summary>
+    private static IEnumerable<long> ResumedOn(SiloProcess silo, HashSet<string> workflows, long since) =>
+        SiloDeployment.Steps(silo)
+            .Where(r => r.Step == ParkGrain.ArrivalStep && r.Timestamp >= since && workflows.Contains(r.InstanceId))
+            .GroupBy(r => r.InstanceId)
+            .Select(group => group.Min(r => r.Timestamp));
+}
