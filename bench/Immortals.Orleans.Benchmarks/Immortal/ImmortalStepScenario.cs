@@ -2,7 +2,9 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Immortals.Orleans.Benchmarks.Dtfx;
 using Immortals.Orleans.Benchmarks.Grains;
+using Azure.Data.Tables;
 using Immortals.Orleans.Benchmarks.Reporting;
+using Immortals.Orleans.Benchmarks.StorageFloor;
 using Immortals.Orleans.Testing;
 
 namespace Immortals.Orleans.Benchmarks.Immortal;
@@ -16,6 +18,7 @@ internal sealed class ImmortalStepScenario : IBenchmarkScenario
 {
     private const int Concurrent = 50;
     private const int FanOutCalls = 100;
+    private const int FloorPayloadBytes = 1024;
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(2);
 
     /// <inheritdoc />
@@ -40,6 +43,12 @@ internal sealed class ImmortalStepScenario : IBenchmarkScenario
             + "the client is the silo's own grain factory");
         report.Note("method", "steps are timed where the callee runs; storage requests are counted by a policy in the "
             + "store's Azure clients, from the first start until no request was sent for 1 s after the last completion");
+        report.Note("time split", "checkpoint: from the start of capture to the stored write (meter "
+            + "immortals.checkpoints.duration); store write: the store's write alone (immortals.checkpoint.duration); "
+            + "HTTP write: one write request in the Azure client's transport; CPU: cores used on average while the "
+            + "workflows ran, by the benchmark process (silo and client) and by the whole machine (Azurite and other "
+            + "people's builds included); floor now: conditional updates of a 1 KiB entity from this process for 1 s "
+            + "right before the run, with one writer per workflow");
 
         var sequential = report.StartTable(
             "sequential",
@@ -56,7 +65,12 @@ internal sealed class ImmortalStepScenario : IBenchmarkScenario
             "checkpoints/step",
             "bytes/checkpoint",
             "checkpoint (ms, mean)",
-            "storage write (ms, mean)");
+            "store write (ms, mean)",
+            "HTTP write (ms, mean)",
+            "silo process CPU (cores)",
+            "machine CPU (cores)",
+            "floor now (updates/s)",
+            "floor now p50 (ms)");
         var fanOut = report.StartTable(
             "fanOut",
             $"Fan-out of {FanOutCalls} immortal calls in one workflow (Task.WhenAll)",
@@ -70,8 +84,15 @@ internal sealed class ImmortalStepScenario : IBenchmarkScenario
         var measurements = new StepMeasurements(silo, store, meter);
         await measurements.RunSequentialAsync(5, 10);
         await measurements.RunSequentialAsync(Concurrent, 3);
+        var floorTable = new TableServiceClient(azurite.ConnectionString).GetTableClient($"floor{Guid.NewGuid():N}");
+        await floorTable.CreateAsync();
         foreach (var (workflows, steps) in new[] { (1, singleSteps), (Concurrent, concurrentSteps) })
         {
+            // The storage floor right before the run, from this process, with as many writers as workflows and an
+            // entity of about a checkpoint's size: what the run's storage requests would cost without the plugin.
+            var floorLatencies = new List<double>();
+            var floorRate = await StorageFloorScenario.RunRoundAsync(
+                floorTable, workflows, FloorPayloadBytes, TimeSpan.FromSeconds(1), floorLatencies);
             var result = await measurements.RunSequentialAsync(workflows, steps);
             sequential.Add(
                 workflows,
@@ -86,7 +107,12 @@ internal sealed class ImmortalStepScenario : IBenchmarkScenario
                 result.CheckpointsPerStep,
                 result.BytesPerCheckpoint,
                 result.CheckpointMilliseconds,
-                result.StorageWriteMilliseconds);
+                result.StorageWriteMilliseconds,
+                result.HttpWriteMilliseconds,
+                result.ProcessCores,
+                result.MachineCores,
+                floorRate,
+                LatencySummary.Of(floorLatencies).P50);
         }
 
         var fan = await measurements.RunFanOutAsync(FanOutCalls);
@@ -108,6 +134,8 @@ internal sealed class ImmortalStepScenario : IBenchmarkScenario
             var starts = new ConcurrentDictionary<string, long>();
             silo.Recorder.Clear();
             var (writesBefore, readsBefore, meterBefore) = (store.Requests.Writes, store.Requests.Reads, meter.Read());
+            var writeTimeBefore = store.Requests.WriteTime;
+            var cpu = new CpuUsage();
 
             var expected = steps * (steps + 1) / 2;
             await Task.WhenAll(ids.Select(async id =>
@@ -120,6 +148,7 @@ internal sealed class ImmortalStepScenario : IBenchmarkScenario
                     throw new InvalidOperationException($"Workflow {id} returned {sum} instead of {expected}.");
                 }
             })).WaitAsync(RunTimeout);
+            var (processCores, machineCores) = (cpu.ProcessCores(), cpu.MachineCores());
             await WaitForQuietStorageAsync();
 
             var records = silo.Recorder.Snapshot();
@@ -158,7 +187,11 @@ internal sealed class ImmortalStepScenario : IBenchmarkScenario
                 (double)used.Checkpoints / total,
                 used.StorageWrites == 0 ? 0 : (double)used.StoredBytes / used.StorageWrites,
                 used.Checkpoints == 0 ? 0 : used.CheckpointSeconds * 1000 / used.Checkpoints,
-                used.StorageWrites == 0 ? 0 : used.StorageWriteSeconds * 1000 / used.StorageWrites);
+                used.StorageWrites == 0 ? 0 : used.StorageWriteSeconds * 1000 / used.StorageWrites,
+                (store.Requests.WriteTime - writeTimeBefore).TotalMilliseconds
+                    / Math.Max(1, store.Requests.Writes - writesBefore),
+                processCores,
+                machineCores);
         }
 
         /// <summary>
@@ -224,7 +257,10 @@ internal sealed class ImmortalStepScenario : IBenchmarkScenario
         double CheckpointsPerStep,
         double BytesPerCheckpoint,
         double CheckpointMilliseconds,
-        double StorageWriteMilliseconds);
+        double StorageWriteMilliseconds,
+        double HttpWriteMilliseconds,
+        double ProcessCores,
+        double? MachineCores);
 
     /// <summary>Figures of the fan-out.</summary>
     private readonly record struct FanOutResult(

@@ -89,6 +89,15 @@ internal sealed class SummaryScenario : IBenchmarkScenario
             Met(fraction >= 0.8),
             $"{Format(Number(concurrent, "steps/s"))} steps/s / ({Format(Number(floor, "updates/s"))} updates/s "
             + $"/ {Format(writesPerStep)} writes per step)");
+        var floorNowSteps = Number(concurrent, "floor now (updates/s)") / writesPerStep;
+        var fractionNow = Number(concurrent, "steps/s") / floorNowSteps;
+        goals.Add(
+            "storage_floor_fraction, floor measured right before",
+            ">= 0.8",
+            fractionNow,
+            Met(fractionNow >= 0.8),
+            $"{Format(Number(concurrent, "steps/s"))} steps/s / ({Format(Number(concurrent, "floor now (updates/s)"))} "
+            + $"updates/s of 50 writers of 1 KiB in the immortal scenario / {Format(writesPerStep)} writes per step)");
         goals.Add(
             "step p50 / DTFx step p50",
             "<= 0.2",
