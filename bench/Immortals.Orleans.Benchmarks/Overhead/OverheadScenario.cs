@@ -24,8 +24,8 @@ internal sealed class OverheadScenario : IBenchmarkScenario
     public async Task RunAsync(bool quick)
     {
         var cycles = quick ? 10 : 30;
-        var roundTime = TimeSpan.FromSeconds(quick ? 1 : 2);
-        var warmUp = TimeSpan.FromSeconds(quick ? 2 : 5);
+        var roundTime = TimeSpan.FromMilliseconds(quick ? 800 : 2000);
+        var warmUp = TimeSpan.FromSeconds(quick ? 1 : 5);
 
         var report = new ScenarioReport(Name, quick);
         report.Note("workload", $"{Concurrency} loops, each calling an ordinary relay grain that calls an ordinary "

@@ -19,12 +19,12 @@ internal sealed class ScaleScenario : IBenchmarkScenario
     public string Name => "scale";
 
     /// <inheritdoc />
-    public string Description => "10,000 suspended workflows on one silo (1,000 in quick mode): memory, recovery";
+    public string Description => "10,000 suspended workflows on one silo (500 in quick mode): memory, recovery";
 
     /// <inheritdoc />
     public async Task RunAsync(bool quick)
     {
-        var count = quick ? 1_000 : 10_000;
+        var count = quick ? 500 : 10_000;
         var report = new ScenarioReport(Name, quick);
         await using var azurite = await AzuriteProcess.StartAsync();
         var folder = Directory.CreateTempSubdirectory("immortals-bench-scale-").FullName;
