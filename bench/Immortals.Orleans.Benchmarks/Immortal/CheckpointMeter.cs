@@ -12,6 +12,7 @@ internal sealed class CheckpointMeter : IDisposable
     private long _checkpoints;
     private long _storedBytes;
     private long _storageWrites;
+    private long _conflicts;
     private double _checkpointSeconds;
     private double _storageWriteSeconds;
 
@@ -35,7 +36,13 @@ internal sealed class CheckpointMeter : IDisposable
     {
         lock (_listener)
         {
-            return new Totals(_checkpoints, _storageWrites, _storedBytes, _checkpointSeconds, _storageWriteSeconds);
+            return new Totals(
+                _checkpoints,
+                _storageWrites,
+                _storedBytes,
+                _conflicts,
+                _checkpointSeconds,
+                _storageWriteSeconds);
         }
     }
 
@@ -57,6 +64,9 @@ internal sealed class CheckpointMeter : IDisposable
                 case "immortals.checkpoint.bytes_written":
                     _storedBytes += value;
                     break;
+                case "immortals.checkpoint.errors" when HasTag(tags, "error.type", "conflict"):
+                    _conflicts += value;
+                    break;
             }
         }
     }
@@ -75,20 +85,20 @@ internal sealed class CheckpointMeter : IDisposable
                 return;
             }
 
-            if (instrument.Name == "immortals.checkpoint.duration" && IsWrite(tags))
+            if (instrument.Name == "immortals.checkpoint.duration" && HasTag(tags, "immortals.storage.operation", "write"))
             {
                 _storageWriteSeconds += value;
             }
         }
     }
 
-    private static bool IsWrite(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    private static bool HasTag(ReadOnlySpan<KeyValuePair<string, object?>> tags, string key, string value)
     {
         foreach (var tag in tags)
         {
-            if (tag.Key == "immortals.storage.operation")
+            if (tag.Key == key)
             {
-                return tag.Value as string == "write";
+                return tag.Value as string == value;
             }
         }
 
@@ -99,12 +109,14 @@ internal sealed class CheckpointMeter : IDisposable
     /// <param name="Checkpoints">Checkpoints written by immortal activations.</param>
     /// <param name="StorageWrites">Writes the checkpoint stores completed (checkpoints and wake-up registry).</param>
     /// <param name="StoredBytes">Serialized bytes the stores wrote.</param>
+    /// <param name="Conflicts">Store operations rejected because of an ETag conflict.</param>
     /// <param name="CheckpointSeconds">Time from the start of each checkpoint's capture to its stored write.</param>
     /// <param name="StorageWriteSeconds">Time of the store writes alone.</param>
     public readonly record struct Totals(
         long Checkpoints,
         long StorageWrites,
         long StoredBytes,
+        long Conflicts,
         double CheckpointSeconds,
         double StorageWriteSeconds)
     {
@@ -113,6 +125,7 @@ internal sealed class CheckpointMeter : IDisposable
             after.Checkpoints - before.Checkpoints,
             after.StorageWrites - before.StorageWrites,
             after.StoredBytes - before.StoredBytes,
+            after.Conflicts - before.Conflicts,
             after.CheckpointSeconds - before.CheckpointSeconds,
             after.StorageWriteSeconds - before.StorageWriteSeconds);
     }

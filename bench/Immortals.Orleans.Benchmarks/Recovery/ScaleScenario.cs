@@ -43,7 +43,10 @@ internal sealed class ScaleScenario : IBenchmarkScenario
             "working set per workflow (bytes)",
             "checkpoints per workflow",
             "stored bytes per workflow",
+            "store writes per workflow",
+            "store conflicts per workflow",
             "first resumed (ms)",
+            "resumed",
             "all resumed (ms)");
 
         await using (var deployment = new SiloDeployment(azurite.ConnectionString, MembershipProfile.Tuned, folder))
@@ -84,10 +87,20 @@ internal sealed class ScaleScenario : IBenchmarkScenario
             await first.KillAsync();
             var killed = Stopwatch.GetTimestamp();
             var names = workflows.ToHashSet();
-            await StepWait.UntilAsync(
-                () => ResumedOn(second, names, killed).Count() >= count,
-                TimeSpan.FromMinutes(quick ? 3 : 15),
-                $"all {count} workflows resumed");
+            try
+            {
+                await StepWait.UntilAsync(
+                    () => ResumedOn(second, names, killed).Count() >= count,
+                    TimeSpan.FromMinutes(quick ? 3 : 15),
+                    $"all {count} workflows resumed");
+            }
+            catch (TimeoutException exception)
+            {
+                var missing = names.Except(SiloDeployment.Steps(second).Select(r => r.InstanceId)).ToArray();
+                report.Note("not resumed", $"{exception.Message} Not resumed: {string.Join(", ", missing.Take(10))}"
+                    + (missing.Length > 10 ? $" and {missing.Length - 10} more" : ""));
+            }
+
             var resumed = ResumedOn(second, names, killed).ToArray();
 
             table.Add(
@@ -97,8 +110,11 @@ internal sealed class ScaleScenario : IBenchmarkScenario
                 (double)(after.WorkingSetBytes - before.WorkingSetBytes) / count,
                 (double)(after.Checkpoints - before.Checkpoints) / count,
                 (double)(after.StoredBytes - before.StoredBytes) / count,
-                LatencySummary.ToMilliseconds(resumed.Min() - killed),
-                LatencySummary.ToMilliseconds(resumed.Max() - killed));
+                (double)(after.StoreWrites - before.StoreWrites) / count,
+                (double)(after.StoreConflicts - before.StoreConflicts) / count,
+                resumed.Length == 0 ? null : LatencySummary.ToMilliseconds(resumed.Min() - killed),
+                resumed.Length,
+                resumed.Length < count ? null : LatencySummary.ToMilliseconds(resumed.Max() - killed));
         }
 
         Directory.Delete(folder, recursive: true);

@@ -83,7 +83,7 @@ internal sealed class SiloProcess : IAsyncDisposable
         var parts = line[SiloRole.MemoryLinePrefix.Length..].Split(' ')
             .Select(part => long.Parse(part, CultureInfo.InvariantCulture))
             .ToArray();
-        return new SiloMemory(parts[0], parts[1], parts[2], parts[3], parts[4]);
+        return new SiloMemory(parts[0], parts[1], parts[2], parts[3], parts[4], parts[5]);
     }
 
     /// <summary>Kills the silo with SIGKILL, as a crash would, and waits for it to exit.</summary>

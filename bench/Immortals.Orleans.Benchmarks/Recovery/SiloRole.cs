@@ -29,7 +29,7 @@ internal static class SiloRole
 
     /// <summary>
     /// Start of the answer to <see cref="MemoryCommand"/>: GC heap bytes after a full collection, working set bytes,
-    /// checkpoints written, checkpoint bytes stored and store writes.
+    /// checkpoints written, checkpoint bytes stored, store writes and store ETag conflicts.
     /// </summary>
     public const string MemoryLinePrefix = "memory ";
 
@@ -99,6 +99,6 @@ internal static class SiloRole
         return string.Create(
             CultureInfo.InvariantCulture,
             $"{MemoryLinePrefix}{heap} {process.WorkingSet64} {totals.Checkpoints} {totals.StoredBytes} "
-            + $"{totals.StorageWrites}");
+            + $"{totals.StorageWrites} {totals.Conflicts}");
     }
 }
