@@ -13,8 +13,8 @@ namespace Immortals.Orleans.Benchmarks.Recovery;
 
 /// <summary>
 /// The benchmark program started as a silo process: a silo clustered through Azure Table membership on Azurite,
-/// with immortal grains checkpointed to Azure Table. It prints <c>ready</c> once started, answers <c>memory</c> on
-/// standard input with its memory and checkpoint totals, and stops when its standard input closes.
+/// with immortal grains checkpointed to Azure Table. It prints <c>ready</c> once started, writes its memory and
+/// checkpoint totals when it reads <c>memory</c> on standard input, and stops when its standard input closes.
 /// </summary>
 internal static class SiloRole
 {
@@ -24,12 +24,12 @@ internal static class SiloRole
     /// <summary>Line printed once the silo has started.</summary>
     public const string ReadyLine = "ready";
 
-    /// <summary>Command that asks for a <see cref="MemoryLinePrefix"/> line.</summary>
+    /// <summary>Command that requests a <see cref="MemoryLinePrefix"/> line.</summary>
     public const string MemoryCommand = "memory";
 
     /// <summary>
-    /// Start of the answer to <see cref="MemoryCommand"/>: GC heap bytes after a full collection, working set bytes,
-    /// checkpoints written, checkpoint bytes stored, store writes and store ETag conflicts.
+    /// Start of the line written for <see cref="MemoryCommand"/>: GC heap bytes after a full collection, working set
+    /// bytes, checkpoints written, checkpoint bytes stored, store writes and store ETag conflicts.
     /// </summary>
     public const string MemoryLinePrefix = "memory ";
 
