@@ -14,11 +14,14 @@ internal static class Measurement
     /// <param name="AllocatedBytes">Bytes allocated per operation, on the calling thread.</param>
     public readonly record struct Result(double MedianNanoseconds, double AllocatedBytes);
 
-    /// <summary>Measures <paramref name="operation"/> over <paramref name="rounds"/> rounds.</summary>
-    public static Result Run(Action operation, int rounds, TimeSpan roundTime)
+    /// <summary>
+    /// Measures <paramref name="operation"/> over <paramref name="rounds"/> rounds, after a warm-up of
+    /// <paramref name="warmUp"/> (1 s when not set).
+    /// </summary>
+    public static Result Run(Action operation, int rounds, TimeSpan roundTime, TimeSpan? warmUp = null)
     {
         var watch = Stopwatch.StartNew();
-        while (watch.Elapsed < TimeSpan.FromSeconds(1))
+        while (watch.Elapsed < (warmUp ?? TimeSpan.FromSeconds(1)))
         {
             operation();
         }

@@ -1,5 +1,9 @@
 using Immortals.Orleans.Benchmarks;
 using Immortals.Orleans.Benchmarks.Dtfx;
+using Immortals.Orleans.Benchmarks.Immortal;
+using Immortals.Orleans.Benchmarks.Overhead;
+using Immortals.Orleans.Benchmarks.Recovery;
+using Immortals.Orleans.Benchmarks.Summary;
 using Immortals.Orleans.Benchmarks.StorageFloor;
 
 // Usage: dotnet run -c Release --project bench/Immortals.Orleans.Benchmarks -- SCENARIO [--quick]
@@ -8,7 +12,22 @@ if (args.Length > 0 && args[0] == DtfxWorkerRole.RoleName)
     return await DtfxWorkerRole.RunAsync(args[1..]);
 }
 
-IBenchmarkScenario[] scenarios = [new FrameCaptureScenario(), new StorageFloorScenario(), new DtfxScenario()];
+if (args.Length > 0 && args[0] == SiloRole.RoleName)
+{
+    return await SiloRole.RunAsync(args[1..]);
+}
+
+IBenchmarkScenario[] scenarios =
+[
+    new FrameCaptureScenario(),
+    new StorageFloorScenario(),
+    new DtfxScenario(),
+    new ImmortalStepScenario(),
+    new OverheadScenario(),
+    new RecoveryScenario(),
+    new ScaleScenario(),
+    new SummaryScenario(),
+];
 
 var quick = args.Contains("--quick");
 var names = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();

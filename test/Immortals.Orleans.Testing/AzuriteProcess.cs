@@ -88,7 +88,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
         CancellationToken cancellationToken = default)
     {
         var script = FindAzuriteScript();
-        var (blobPort, queuePort, tablePort) = ports ?? (FreePort(), FreePort(), FreePort());
+        var (blobPort, queuePort, tablePort) = ports ?? FreePorts();
 
         // The working directory is named after the test run, so the test command can kill any Azurite that a
         // crashed test host left behind.
@@ -276,11 +276,27 @@ public sealed class AzuriteProcess : IAsyncDisposable
         return path;
     }
 
-    private static int FreePort()
+    // Keeps the three listeners open together, so that the system cannot hand out one port twice.
+    private static (int Blob, int Queue, int Table) FreePorts()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var listeners = Enumerable.Range(0, 3).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToArray();
+        try
+        {
+            foreach (var listener in listeners)
+            {
+                listener.Start();
+            }
+
+            var ports = listeners.Select(listener => ((IPEndPoint)listener.LocalEndpoint).Port).ToArray();
+            return (ports[0], ports[1], ports[2]);
+        }
+        finally
+        {
+            foreach (var listener in listeners)
+            {
+                listener.Stop();
+            }
+        }
     }
 
     private static void AddArgument(ProcessStartInfo startInfo, string name, string value)

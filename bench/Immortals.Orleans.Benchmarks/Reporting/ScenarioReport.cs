@@ -19,6 +19,12 @@ internal sealed class ScenarioReport
     private readonly List<Table> _tableList = [];
     private readonly JsonObject _notes = [];
 
+    /// <summary>Environment variable with the id of one <c>bench/run.sh</c> invocation, shared by its scenarios.</summary>
+    public const string RunIdVariable = "IMMORTALS_BENCH_RUN";
+
+    /// <summary>The id of the <c>bench/run.sh</c> invocation this scenario runs in, or null when run alone.</summary>
+    public static string? RunId => Environment.GetEnvironmentVariable(RunIdVariable);
+
     /// <summary>Starts the report of <paramref name="scenario"/> and prints its heading.</summary>
     public ScenarioReport(string scenario, bool quick)
     {
@@ -71,6 +77,7 @@ internal sealed class ScenarioReport
         root[_scenario] = new JsonObject
         {
             ["mode"] = _quick ? "quick" : "full",
+            ["run"] = RunId,
             ["startedAt"] = _startedAt.ToString("O", CultureInfo.InvariantCulture),
             ["finishedAt"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
             ["machine"] = new JsonObject

@@ -73,7 +73,7 @@ internal sealed class StorageFloorScenario : IBenchmarkScenario
     }
 
     /// <summary>Runs the writers for <paramref name="duration"/> and returns the updates per second.</summary>
-    private static async Task<double> RunRoundAsync(
+    internal static async Task<double> RunRoundAsync(
         TableClient client,
         int writers,
         int payloadBytes,

@@ -1,0 +1,8 @@
+namespace Immortals.Orleans.Benchmarks.Grains;
+
+/// <summary>An ordinary grain that answers at once.</summary>
+public sealed class PingGrain : Grain, IPingGrain
+{
+    /// <inheritdoc />
+    public Task<int> Ping(int value) => Task.FromResult(value + 1);
+}
