@@ -10,7 +10,13 @@ namespace Immortals.Orleans.Checkpointing;
 /// <summary>The checkpoint writer: group commit, capture, conditional writes and fencing.</summary>
 internal sealed partial class ImmortalActivation
 {
+    // NOTE: an estimate. A capture deferred this many times in a row (about half a second with the retry delay)
+    // fails the roots it cannot capture, so that an unsupported Task.WhenAll input fails its root in the end.
+    private const int MaxDeferredCaptures = 40;
+    private static readonly TimeSpan DeferredCaptureDelay = TimeSpan.FromMilliseconds(10);
+
     private readonly List<Action> _afterWrite = [];
+    private int _deferredCaptures;
     private bool _checkpointRequested;
     private bool _writerRunning;
     private Task _writerTask = Task.CompletedTask;
@@ -55,6 +61,14 @@ internal sealed partial class ImmortalActivation
                 var actions = _afterWrite.ToArray();
                 _afterWrite.Clear();
                 var captured = Capture();
+                if (captured is null)
+                {
+                    _afterWrite.InsertRange(0, actions);
+                    _checkpointRequested = true;
+                    await WaitForQueuedContinuationsAsync();
+                    continue;
+                }
+
                 await RegisterExternalRootsAsync(captured.Roots);
                 if (!await WriteAsync(captured.Record, _stopping.Token))
                 {
@@ -79,10 +93,27 @@ internal sealed partial class ImmortalActivation
     }
 
     /// <summary>
-    /// Builds the record of the current state. Roots whose frames cannot be captured fail with the capture error, so
-    /// that the grain's other roots are still stored.
+    /// Lets the continuations queued before this turn run, so that a deferred capture finds the inputs of its task
+    /// combinators settled. The first retries only yield, because the activation's scheduler runs work in order;
+    /// later ones wait a little for completions queued to the thread pool.
     /// </summary>
-    private CapturedCheckpoint Capture()
+    private async Task WaitForQueuedContinuationsAsync()
+    {
+        if (_deferredCaptures <= 2)
+        {
+            await Task.Yield();
+            return;
+        }
+
+        await Task.Delay(DeferredCaptureDelay, _runtime.TimeProvider, _stopping.Token);
+    }
+
+    /// <summary>
+    /// Builds the record of the current state. Roots whose frames cannot be captured fail with the capture error, so
+    /// that the grain's other roots are still stored. Returns <see langword="null"/> when the capture must be retried
+    /// after queued continuations have run.
+    /// </summary>
+    private CapturedCheckpoint? Capture()
     {
         foreach (var root in _roots.Values.Where(root => root.Task is { IsCompleted: true }).ToList())
         {
@@ -100,9 +131,17 @@ internal sealed partial class ImmortalActivation
         {
             try
             {
-                return CaptureOnce();
+                var captured = CaptureOnce();
+                _deferredCaptures = 0;
+                return captured;
             }
-            catch (FrameCaptureException)
+            catch (FrameCaptureDeferredException deferred) when (_deferredCaptures < MaxDeferredCaptures)
+            {
+                _deferredCaptures++;
+                _logger.CaptureDeferred(GrainKey, _deferredCaptures, deferred.Failure.MethodName, deferred.Failure.Message);
+                return null;
+            }
+            catch (Exception exception) when (exception is FrameCaptureException or FrameCaptureDeferredException)
             {
                 var failing = FindUncapturableRoots();
                 if (failing.Count == 0)
@@ -212,6 +251,10 @@ internal sealed partial class ImmortalActivation
             catch (FrameCaptureException exception)
             {
                 failing.Add((root, exception));
+            }
+            catch (FrameCaptureDeferredException exception)
+            {
+                failing.Add((root, exception.Failure));
             }
         }
 
