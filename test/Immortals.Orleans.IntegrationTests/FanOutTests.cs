@@ -184,6 +184,57 @@ public sealed class FanOutTests(AzuriteFixture azurite) : IClassFixture<AzuriteF
         Assert.Equal(1, FanInvocations.CountOf(run.Id, 3));
     }
 
+    [Fact]
+    public async Task One_way_to_ordinary_grain_awaits_response()
+    {
+        var run = new FanRun(_cluster.Client);
+        Arm(run.Id, 3);
+
+        await run.Caller.NoteOrdinary(run.Id, run.SinkKey).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal("noted", await run.WaitForReportAsync());
+        await Eventually.GetAsync(() => Task.FromResult(FanInvocations.CountOf(run.Id, 3)), count => count > 0);
+
+        // The callee is running the one-way call and waits at its gate, so no response came back: the caller's
+        // checkpoint, written after the root finished, still stores the call as pending.
+        var (_, record) = await ReadCheckpointAsync(run.Caller);
+        Assert.Single(record.Calls, call => call.OneWay);
+
+        TestGates.ReleaseAll(run.Id);
+        await Eventually.GetAsync(
+            async () => (await ReadCheckpointAsync(run.Caller)).Record.Calls.Count(call => call.OneWay),
+            oneWayCalls => oneWayCalls == 0);
+        Assert.Equal(1, FanInvocations.CountOf(run.Id, 3));
+    }
+
+    [Fact]
+    public async Task Fan_in_over_methods_without_local()
+    {
+        // Results of the first calls arrive in a burst, so the writer may capture while the continuation of an
+        // async method whose call just completed is still queued. Such a capture must be retried, not fail the root.
+        // NOTE: the timing decides whether a run meets that window; the engine tests cover it deterministically.
+        const int count = 40;
+        var run = new FanRun(_cluster.Client);
+        var workers = new[] { "worker-a-" + run.Id, "worker-b-" + run.Id };
+
+        var sum = await run.Caller.FanOutMethods(run.Id, workers, count, run.SinkKey).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(Sum(2 * count), sum);
+        Assert.Equal(Sum(2 * count).ToString(CultureInfo.InvariantCulture), await run.WaitForReportAsync());
+        AssertEachCallRanOnce(run.Id, 2 * count);
+    }
+
+    [Fact]
+    public async Task When_all_over_delay_fails_root()
+    {
+        var run = new FanRun(_cluster.Client);
+
+        var error = await Assert.ThrowsAsync<ImmortalCheckpointException>(
+            () => run.Caller.WhenAllWithDelay(run.Id, "worker-" + run.Id).WaitAsync(TimeSpan.FromSeconds(30)));
+
+        Assert.Contains("WhenAllWithDelay", error.Message);
+        Assert.Contains("Task.WhenAll waits for", error.Message);
+    }
+
     private static int Sum(int count) => count * (count + 1) / 2;
 
     private static void AssertEachCallRanOnce(string runKey, int count)

@@ -124,4 +124,48 @@ public sealed class CombinatorTests(EngineFixture fixture) : IClassFixture<Engin
         Assert.Equal(5, description.Frames.Count);
         Assert.Equal("Task.WhenAllResults of [frame 1, frame 2, frame 3, frame 4]", description.Frames[0].Awaits);
     }
+
+    [Theory]
+    [MemberData(nameof(Builds))]
+    public void When_all_input_resuming_is_captured(string build)
+    {
+        // Step 0 of "when-all-mixed": calls 1 and 2 and InnerAsync's call 3 pending. Call 3 completes and the
+        // continuation of InnerAsync is queued, not run, when the capture starts. The array local holds the tasks.
+        var straight = fixture.Driver.RunStraight(build, "when-all-mixed");
+        var world = ScenarioDriver.World.Start(WorkflowBuilds.Load(build), "when-all-mixed");
+        ScenarioDriver.Drive(world, 0);
+        world.Calls.Complete(3);
+        Assert.True(world.Scheduler.HasQueuedTasks);
+
+        var frames = fixture.Driver.Capture(world);
+
+        var description = fixture.Driver.Engine.Describe(frames);
+        Assert.Equal("Task.WhenAll of [leaf 1, leaf 2, frame 1]", description.Frames[0].Awaits);
+        var checkpoint = new WorldCheckpoint(build, "when-all-mixed", frames, world.Calls.Save(), [.. world.Journal.Entries]);
+        var resumed = fixture.Driver.Resume(fixture.Driver.Load(fixture.Driver.Save(checkpoint)));
+        Assert.Equal(straight.Results, resumed.Results);
+    }
+
+    [Theory]
+    [MemberData(nameof(Builds))]
+    public void When_all_input_unreachable_defers_capture(string build)
+    {
+        // Step 0 of "when-all-inline": no local holds InnerAsync's task, so while its continuation is queued the
+        // capture cannot find it from any pending leaf or frame.
+        var straight = fixture.Driver.RunStraight(build, "when-all-inline");
+        var world = ScenarioDriver.World.Start(WorkflowBuilds.Load(build), "when-all-inline");
+        ScenarioDriver.Drive(world, 0);
+        world.Calls.Complete(2);
+        Assert.True(world.Scheduler.HasQueuedTasks);
+
+        var error = Assert.Throws<FrameCaptureDeferredException>(() => fixture.Driver.Capture(world));
+        Assert.Contains("WhenAllInlineAsync", error.Failure.MethodName);
+
+        // Once the queued continuation has run, InnerAsync awaits call 3 and the capture finds it from that leaf.
+        world.Scheduler.RunUntilIdle();
+        var frames = fixture.Driver.Capture(world);
+        var checkpoint = new WorldCheckpoint(build, "when-all-inline", frames, world.Calls.Save(), [.. world.Journal.Entries]);
+        var resumed = fixture.Driver.Resume(fixture.Driver.Load(fixture.Driver.Save(checkpoint)));
+        Assert.Equal(straight.Results, resumed.Results);
+    }
 }

@@ -36,6 +36,7 @@ public sealed class WorkflowCatalog : IWorkflowCatalog
         ["when-all-list"] = w => [w.WhenAllListAsync()],
         ["when-all-mixed"] = w => [w.WhenAllMixedAsync()],
         ["when-all-methods"] = w => [w.WhenAllMethodsAsync(4)],
+        ["when-all-inline"] = w => [w.WhenAllInlineAsync()],
         ["when-any-winner"] = w => [w.WhenAnyWinnerAsync()],
         ["when-any-tasks"] = w => [w.WhenAnyTasksAsync()],
         ["when-any-pending-local"] = w => [w.WhenAnyPendingLocalAsync()],

@@ -38,6 +38,16 @@ public sealed partial class Workflows
         return after + ((Task<int>)tasks[2]).Result;
     }
 
+    /// <summary>
+    /// Awaits Task.WhenAll without results over a call and an async method that makes two calls in a row, with
+    /// no local that holds the tasks.
+    /// </summary>
+    public async Task<int> WhenAllInlineAsync()
+    {
+        await Task.WhenAll(Calls.Send("note", 1), InnerAsync(3));
+        return await Calls.Call<int>("inc", 100);
+    }
+
     /// <summary>Awaits Task.WhenAll over an enumerable of async method calls; each method makes two calls.</summary>
     public async Task<int> WhenAllMethodsAsync(int count)
     {

@@ -22,6 +22,11 @@ internal sealed class CallCache
     /// Returns the sequence number below which <paramref name="target"/> may forget this caller's calls: the
     /// lowest call to it without a stored result, or <paramref name="nextSequence"/> when there is none.
     /// </summary>
+    /// <remarks>
+    /// NOTE: a one-way call to an immortal grain counts as done once the callee has stored its request, so the
+    /// number can pass a one-way call whose method is still running on the callee. The callee's compaction then
+    /// marks that call done while its root runs, and the caller acknowledges its result push at once.
+    /// </remarks>
     public long DoneBelow(GrainId target, long nextSequence)
     {
         foreach (var call in _calls.Values)

@@ -91,6 +91,14 @@ internal sealed partial class ImmortalActivation
     private byte[] OutcomeToStore(PendingCall call, byte[] outcome) =>
         call.Record.OneWay ? WriteOutcome(new CallOutcome(), call.Record.MethodName) : outcome;
 
+    /// <summary>
+    /// Returns whether an exception shows that Orleans did not deliver a request or did not return its response:
+    /// a rejected message (<see cref="SiloUnavailableException"/> included) or a response timeout. Any other
+    /// exception, an activation failure included, is the callee's outcome.
+    /// </summary>
+    private static bool IsDeliveryFailure(Exception exception) =>
+        exception is TimeoutException or OrleansMessageRejectionException;
+
     private void Send(PendingCall call)
     {
         if (call.HasResult || call.Cancelled || _closed)
@@ -173,15 +181,20 @@ internal sealed partial class ImmortalActivation
             PluginSend.Value = true;
             if (call.Record.OneWay)
             {
-                // A one-way request to an ordinary grain has no response: it is done once Orleans has taken it.
-                _runtime.ReferenceRuntime.InvokeMethod(reference, request, options | InvokeMethodOptions.OneWay);
-                outcome = new CallOutcome();
+                // A one-way message that Orleans drops raises no error. Sent as a plain request, a rejected message
+                // or a response timeout comes back as an error, and the call stays pending and is sent again, so the
+                // callee runs it at least once. The caller's method does not wait for this response.
+                options &= ~InvokeMethodOptions.OneWay;
             }
-            else
-            {
-                var value = await _runtime.ReferenceRuntime.InvokeMethodAsync<object>(reference, request, options);
-                outcome = new CallOutcome { Value = value };
-            }
+
+            var value = await _runtime.ReferenceRuntime.InvokeMethodAsync<object>(reference, request, options);
+            outcome = new CallOutcome { Value = value };
+        }
+        catch (Exception exception) when (call.Record.OneWay && IsDeliveryFailure(exception))
+        {
+            // Nobody observes the outcome of a one-way call, so a message that did not arrive is sent again.
+            _logger.OneWayDeliveryFailed(GrainKey, call.Sequence, call.Record.Target.ToString(), exception);
+            return;
         }
         catch (Exception exception)
         {
@@ -287,7 +300,9 @@ internal sealed partial class ImmortalActivation
 
         foreach (var call in _calls.All)
         {
-            if (call.State != CallState.Sent || call.Sending || !call.Record.TargetIsImmortal)
+            // A two-way call to an ordinary grain is sent once per activation, because its outcome (an Orleans
+            // failure included) is its result. A one-way call is sent until a response arrives.
+            if (call.State != CallState.Sent || call.Sending || (!call.Record.TargetIsImmortal && !call.Record.OneWay))
             {
                 continue;
             }

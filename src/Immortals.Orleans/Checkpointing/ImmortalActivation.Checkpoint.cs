@@ -10,8 +10,14 @@ namespace Immortals.Orleans.Checkpointing;
 /// <summary>The checkpoint writer: group commit, capture, conditional writes and fencing.</summary>
 internal sealed partial class ImmortalActivation
 {
+    // NOTE: an estimate. A capture deferred this many times in a row (about half a second with the retry delay)
+    // fails the roots it cannot capture, so that an unsupported Task.WhenAll input fails its root in the end.
+    private const int MaxDeferredCaptures = 40;
+    private static readonly TimeSpan DeferredCaptureDelay = TimeSpan.FromMilliseconds(10);
+
     private readonly List<Action> _afterWrite = [];
     private readonly List<TaskCompletionSource> _optionalWaiters = [];
+    private int _deferredCaptures;
     private bool _checkpointRequested;
     private bool _outputCheckpointRequested;
     private bool _writerRunning;
@@ -83,18 +89,30 @@ internal sealed partial class ImmortalActivation
                 _optionalWaiters.Clear();
                 var optionalOnly = !_outputCheckpointRequested;
                 _outputCheckpointRequested = false;
-                CapturedCheckpoint captured;
+                CapturedCheckpoint? captured;
                 try
                 {
                     captured = Capture(failUncapturableRoots: !optionalOnly);
                 }
-                catch (FrameCaptureException exception) when (optionalOnly)
+                catch (Exception exception) when (
+                    optionalOnly && exception is FrameCaptureException or FrameCaptureDeferredException)
                 {
                     foreach (var waiter in optionalWaiters)
                     {
                         waiter.TrySetException(exception);
                     }
 
+                    continue;
+                }
+
+                if (captured is null)
+                {
+                    // Deferred: the same waiters and actions wait for the next attempt.
+                    _afterWrite.InsertRange(0, actions);
+                    _optionalWaiters.InsertRange(0, optionalWaiters);
+                    _outputCheckpointRequested |= !optionalOnly;
+                    _checkpointRequested = true;
+                    await WaitForQueuedContinuationsAsync();
                     continue;
                 }
 
@@ -127,11 +145,28 @@ internal sealed partial class ImmortalActivation
     }
 
     /// <summary>
+    /// Lets the continuations queued before this turn run, so that a deferred capture finds the inputs of its task
+    /// combinators settled. The first retries only yield, because the activation's scheduler runs work in order;
+    /// later ones wait a little for completions queued to the thread pool.
+    /// </summary>
+    private async Task WaitForQueuedContinuationsAsync()
+    {
+        if (_deferredCaptures <= 2)
+        {
+            await Task.Yield();
+            return;
+        }
+
+        await Task.Delay(DeferredCaptureDelay, _runtime.TimeProvider, _stopping.Token);
+    }
+
+    /// <summary>
     /// Builds the record of the current state. With <paramref name="failUncapturableRoots"/>, roots whose frames
     /// cannot be captured fail with the capture error, so that the grain's other roots are still stored; without it
-    /// the capture error is thrown and no root changes.
+    /// the capture error is thrown and no root changes. Returns <see langword="null"/> when the capture must be
+    /// retried after queued continuations have run.
     /// </summary>
-    private CapturedCheckpoint Capture(bool failUncapturableRoots)
+    private CapturedCheckpoint? Capture(bool failUncapturableRoots)
     {
         foreach (var root in _roots.Values.Where(root => root.Task is { IsCompleted: true }).ToList())
         {
@@ -144,9 +179,17 @@ internal sealed partial class ImmortalActivation
         {
             try
             {
-                return CaptureOnce();
+                var captured = CaptureOnce();
+                _deferredCaptures = 0;
+                return captured;
             }
-            catch (FrameCaptureException)
+            catch (FrameCaptureDeferredException deferred) when (_deferredCaptures < MaxDeferredCaptures)
+            {
+                _deferredCaptures++;
+                _logger.CaptureDeferred(GrainKey, _deferredCaptures, deferred.Failure.MethodName, deferred.Failure.Message);
+                return null;
+            }
+            catch (Exception exception) when (exception is FrameCaptureException or FrameCaptureDeferredException)
             {
                 var failing = FindUncapturableRoots();
                 if (failing.Count == 0 || !failUncapturableRoots)
@@ -264,6 +307,10 @@ internal sealed partial class ImmortalActivation
             catch (FrameCaptureException exception)
             {
                 failing.Add((root, exception));
+            }
+            catch (FrameCaptureDeferredException exception)
+            {
+                failing.Add((root, exception.Failure));
             }
         }
 

@@ -72,6 +72,8 @@ internal sealed class AsyncFrameEngine
     /// </summary>
     /// <exception cref="FrameCaptureException">A local cannot be serialized, a method awaits something other than
     /// a leaf or another async method, a method is not suspended, or a task has no compiler state machine.</exception>
+    /// <exception cref="FrameCaptureDeferredException">The inputs of a <c>Task.WhenAll</c> or <c>Task.WhenAny</c>
+    /// are completing; retry after the owner's queued continuations have run.</exception>
     public byte[] Capture(FrameCaptureRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -16,10 +16,6 @@ namespace Immortals.Orleans.StateMachines;
 /// </remarks>
 internal sealed class FrameCapturer
 {
-    // NOTE: an estimate of how long a task combinator needs to finish a completion that another thread started.
-    // The capture waits at most this long, then reports the combinator as not capturable.
-    private static readonly TimeSpan CombinatorSettleTime = TimeSpan.FromMilliseconds(200);
-
     private readonly FrameCaptureRequest _request;
     private readonly Serializer _serializer;
     private readonly FrameSnapshotModel _model = new();
@@ -31,6 +27,7 @@ internal sealed class FrameCapturer
     private readonly Dictionary<object, int> _taskCollectionByInstance = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<Task, SnapshotSlot> _finishedByTask = [];
     private Dictionary<Task, List<Task>>? _inputsByPromise;
+    private readonly Dictionary<Task, int> _heldTaskOrder = [];
     private readonly Dictionary<(TypeKind Kind, Type Type), int> _typeIndex = [];
     private readonly List<object?> _values = [];
     private readonly List<ValueOrigin> _valueOrigins = [];
@@ -113,6 +110,7 @@ internal sealed class FrameCapturer
         _frameByTask.Add(task, index);
 
         var typeIndex = AddStateMachineType(layout);
+        NoteHeldTasks(layout, machine);
         var (awaiterIndex, awaited, options) = FindActiveAwaiter(layout, machine, state);
         var awaits = ResolveAwaited(awaited, layout, awaiterIndex);
 
@@ -457,7 +455,9 @@ internal sealed class FrameCapturer
             return new SnapshotSlot(SlotKind.Combinator, known);
         }
 
-        var inputs = kind == TaskCombinatorKind.WhenAll ? FindWhenAllInputs(promise, origin) : ReadCombinatorInputs(promise, kind);
+        var inputs = kind == TaskCombinatorKind.WhenAll
+            ? FindWhenAllInputs(promise, origin)
+            : ReadCombinatorInputs(promise, kind, origin);
         if (inputs is null)
         {
             // The promise completed while its inputs were read.
@@ -488,70 +488,83 @@ internal sealed class FrameCapturer
         return _model.Combinators.Count - 1;
     }
 
-    private static IReadOnlyList<Task>? ReadCombinatorInputs(Task promise, TaskCombinatorKind kind)
+    private static IReadOnlyList<Task>? ReadCombinatorInputs(Task promise, TaskCombinatorKind kind, ValueOrigin origin)
     {
-        IReadOnlyList<Task>? inputs = null;
-
-        // The promise clears its inputs when it completes. A capture that meets it in the middle of completing
-        // waits for that completion, which runs on another thread.
-        SpinWait.SpinUntil(() => promise.IsCompleted || (inputs = TaskCombinators.ReadInputs(promise, kind)) is not null, CombinatorSettleTime);
-        return promise.IsCompleted ? null : inputs;
-    }
-
-    /// <summary>
-    /// Finds the inputs of a pending <c>Task.WhenAll</c> promise, which keeps no list of them: the pending inputs
-    /// are the tasks above the leaves that have the promise among their continuations, and the failed inputs are
-    /// kept by the promise. Inputs that completed successfully are left out, because they do not change its outcome.
-    /// </summary>
-    private List<Task>? FindWhenAllInputs(Task promise, ValueOrigin origin)
-    {
-        List<Task> pending = [];
-        var remaining = 0;
-
-        // An input can have completed while its completion action still waits on the thread pool. Such an input no
-        // longer lists the promise as a continuation, and the promise still counts it, so wait until it is counted.
-        var settled = SpinWait.SpinUntil(
-            () =>
-            {
-                if (promise.IsCompleted)
-                {
-                    return true;
-                }
-
-                _inputsByPromise = null;
-                pending = WaitingInputs(promise);
-                remaining = TaskCombinators.ReadRemaining(promise);
-                return pending.Count == remaining;
-            },
-            CombinatorSettleTime);
+        var inputs = TaskCombinators.ReadInputs(promise, kind);
         if (promise.IsCompleted)
         {
             return null;
         }
 
-        if (!settled)
+        if (inputs is null)
         {
-            throw new FrameCaptureException(
+            // The promise clears its inputs when it starts to complete, which a completed input may do on a
+            // thread-pool thread. Waiting here would block the owner's scheduler, so the caller retries later.
+            throw new FrameCaptureDeferredException(new FrameCaptureException(
+                FrameCaptureFailure.UnsupportedAwaiter,
+                origin.Method,
+                CompilerNames.GetSourceName(origin.FieldName),
+                promise.GetType().FullName,
+                $"Cannot capture {origin.Method}: its Task.{kind} is completing on another thread."));
+        }
+
+        return inputs;
+    }
+
+    /// <summary>
+    /// Finds the inputs of a pending <c>Task.WhenAll</c> promise, which keeps no list of them: the pending inputs
+    /// are the tasks that have the promise among their continuations, found upward from the leaves and from the
+    /// tasks that captured frames hold, and the failed inputs are kept by the promise. Inputs that completed
+    /// successfully are left out, because they do not change its outcome.
+    /// </summary>
+    /// <exception cref="FrameCaptureDeferredException">Fewer inputs were found than the promise waits for.</exception>
+    private List<Task>? FindWhenAllInputs(Task promise, ValueOrigin origin)
+    {
+        var pending = WaitingInputs(promise);
+        var remaining = TaskCombinators.ReadRemaining(promise);
+        var failed = TaskCombinators.ReadFailedInputs(promise);
+        if (promise.IsCompleted)
+        {
+            return null;
+        }
+
+        if (pending.Count != remaining)
+        {
+            // An input completed and the continuation that takes it off the count has not run. That is either the
+            // promise's own, queued to the thread pool, or that of an async method in between, queued on the
+            // owner's scheduler, where it cannot run while this capture runs. A task that is reachable from nothing
+            // but the promise, such as a Task.Delay passed to Task.WhenAll directly, also ends here until the
+            // caller's retries run out.
+            throw new FrameCaptureDeferredException(new FrameCaptureException(
                 FrameCaptureFailure.UnsupportedAwaiter,
                 origin.Method,
                 CompilerNames.GetSourceName(origin.FieldName),
                 promise.GetType().FullName,
                 $"Cannot capture {origin.Method}: a Task.WhenAll waits for {remaining} tasks, and only {pending.Count} "
                 + "of them lead to a call or to a captured async method. Task.WhenAll can be captured only over calls "
-                + "and async methods that make calls; move Task.Delay, Task.Yield and other tasks out of it.");
+                + "and async methods that make calls; move Task.Delay, Task.Yield and other tasks out of it."));
         }
 
-        return [.. pending, .. TaskCombinators.ReadFailedInputs(promise)];
+        // A local that holds the inputs gives their order, which decides the order of the failures a rebuilt
+        // Task.WhenAll reports. Inputs that no local holds keep the order in which they were found, after the rest.
+        List<Task> inputs = [.. pending, .. failed];
+        return [.. inputs.Select((task, found) => (task, found))
+            .OrderBy(input => _heldTaskOrder.TryGetValue(input.task, out var held) ? held : int.MaxValue)
+            .ThenBy(input => input.found)
+            .Select(input => input.task)];
     }
 
-    /// <summary>Returns the tasks reachable upward from the leaves that <paramref name="promise"/> waits for.</summary>
+    /// <summary>
+    /// Returns the pending tasks that have <paramref name="promise"/> among their continuations, found upward from
+    /// the leaves and from the tasks held by the frames captured so far.
+    /// </summary>
     private List<Task> WaitingInputs(Task promise)
     {
         if (_inputsByPromise is null)
         {
             _inputsByPromise = [];
             var visited = new HashSet<Task>();
-            var queue = new Queue<Task>(_request.Leaves.Keys);
+            var queue = new Queue<Task>(_request.Leaves.Keys.Concat(_heldTaskOrder.Keys));
             while (queue.TryDequeue(out var task))
             {
                 if (!visited.Add(task) || task.IsCompleted)
@@ -578,6 +591,42 @@ internal sealed class FrameCapturer
         }
 
         return _inputsByPromise.TryGetValue(promise, out var found) ? [.. found] : [];
+    }
+
+    /// <summary>
+    /// Notes the tasks that a frame holds in its locals, directly or in an array or list of tasks. A pending async
+    /// method whose awaited call has completed is reachable from no pending leaf until its continuation runs, but
+    /// it is still reachable from such a local.
+    /// </summary>
+    private void NoteHeldTasks(StateMachineLayout layout, object machine)
+    {
+        foreach (var field in layout.StoredFields)
+        {
+            switch (field.GetValue(machine))
+            {
+                case Task task:
+                    NoteHeldTask(task);
+                    break;
+                case var value when value is not null && TaskCollectionShape(value.GetType()) is not null:
+                    foreach (var item in (System.Collections.IList)value)
+                    {
+                        if (item is Task task)
+                        {
+                            NoteHeldTask(task);
+                        }
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    private void NoteHeldTask(Task task)
+    {
+        if (_heldTaskOrder.TryAdd(task, _heldTaskOrder.Count))
+        {
+            _inputsByPromise = null;
+        }
     }
 
     private int CaptureTaskCollection(object collection, TaskCollectionKind kind, Type elementType, ValueOrigin origin)

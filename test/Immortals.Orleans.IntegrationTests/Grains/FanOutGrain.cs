@@ -4,6 +4,8 @@ namespace Immortals.Orleans.IntegrationTests.Grains;
 
 public sealed class FanOutGrain : Grain, IFanOutGrain, IImmortalGrain
 {
+    private readonly Dictionary<int, int> _twiceResults = [];
+
     public Task Ping() => Task.CompletedTask;
 
     public async Task<int> FanOut(string runKey, string[] workers, int count, bool readTasks, string sinkKey)
@@ -64,5 +66,30 @@ public sealed class FanOutGrain : Grain, IFanOutGrain, IImmortalGrain
         _ = gated ? target.NotifyAfterGate(runKey, value) : target.Notify(runKey, value);
         await GrainFactory.GetGrain<IGateGrain>(0).Pass(runKey, 1);
         await GrainFactory.GetGrain<IResultSinkGrain>(sinkKey).Report("sent");
+    }
+
+    public async Task<int> FanOutMethods(string runKey, string[] workers, int count, string sinkKey)
+    {
+        // Task.WhenAll over Task[] keeps no list of its inputs, and no local holds them here.
+        await Task.WhenAll(Enumerable.Range(0, count).Select(i => (Task)WorkTwiceAsync(runKey, workers[i % workers.Length], i)));
+        var sum = 0;
+        for (var i = 0; i < count; i++)
+        {
+            sum += _twiceResults[i];
+        }
+
+        await GrainFactory.GetGrain<IResultSinkGrain>(sinkKey).Report(sum.ToString(CultureInfo.InvariantCulture));
+        return sum;
+    }
+
+    public async Task WhenAllWithDelay(string runKey, string worker) =>
+        await Task.WhenAll(GrainFactory.GetGrain<IFanWorkerGrain>(worker).Work(runKey, 0), Task.Delay(TimeSpan.FromMinutes(10)));
+
+    private async Task WorkTwiceAsync(string runKey, string workerKey, int index)
+    {
+        var worker = GrainFactory.GetGrain<IFanWorkerGrain>(workerKey);
+        var first = await worker.Work(runKey, 2 * index);
+        var second = await worker.Work(runKey, 2 * index + 1);
+        _twiceResults[index] = first + second;
     }
 }

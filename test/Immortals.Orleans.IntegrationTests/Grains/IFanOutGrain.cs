@@ -29,4 +29,13 @@ public interface IFanOutGrain : IGrainWithStringKey
 
     /// <summary>Sends a one-way <see cref="INoteGrain.Note"/> with index 3 to an ordinary grain and reports "noted".</summary>
     Task NoteOrdinary(string runKey, string sinkKey);
+
+    /// <summary>
+    /// Starts <paramref name="count"/> async methods that each call <see cref="IFanWorkerGrain.Work"/> twice in a
+    /// row, awaits Task.WhenAll over them with no local that holds their tasks, and reports the sum of the results.
+    /// </summary>
+    Task<int> FanOutMethods(string runKey, string[] workers, int count, string sinkKey);
+
+    /// <summary>Awaits Task.WhenAll over a call and a ten-minute Task.Delay, which cannot be checkpointed.</summary>
+    Task WhenAllWithDelay(string runKey, string worker);
 }

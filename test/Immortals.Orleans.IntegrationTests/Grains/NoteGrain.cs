@@ -2,9 +2,12 @@ namespace Immortals.Orleans.IntegrationTests.Grains;
 
 public sealed class NoteGrain : Grain, INoteGrain
 {
-    public Task Note(string runKey, int index)
+    public async Task Note(string runKey, int index)
     {
         FanInvocations.Record(runKey, index);
-        return Task.CompletedTask;
+        if (TestGates.IsArmed(runKey, index))
+        {
+            await GrainFactory.GetGrain<IGateGrain>(index).Pass(runKey, index);
+        }
     }
 }
