@@ -27,7 +27,8 @@ public enum ImmortalRequestState
     Failed = 4,
 
     /// <summary>
-    /// Cancellation was requested and the method ended with an <see cref="OperationCanceledException"/>.
+    /// Cancellation was requested and the method ended with an <see cref="OperationCanceledException"/> for the
+    /// <see cref="CancellationToken"/> that it received, or for no token.
     /// </summary>
     Canceled = 5,
 

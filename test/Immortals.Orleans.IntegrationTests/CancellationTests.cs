@@ -98,6 +98,28 @@ public sealed class CancellationTests(AzuriteFixture azurite) : IClassFixture<Az
     }
 
     [Fact]
+    public async Task Other_token_cancellation_reads_failed()
+    {
+        var order = NewOrder();
+        TestGates.Arm(order.GateKey, 1);
+        var started = ImmortalRequests.InvokeAsync(
+            order.Saga,
+            order.RequestId,
+            saga => saga.ThrowInnerCancellation(order.GateKey, CancellationToken.None));
+        await TestGates.WaitReachedAsync(order.GateKey, 1);
+
+        var requested = await ImmortalRequests.CancelAsync(order.Saga, order.RequestId);
+        TestGates.Release(order.GateKey, 1);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => started);
+        var status = await ImmortalRequests.GetStatusAsync(order.Saga, order.RequestId);
+
+        Assert.True(requested.CancellationRequested);
+        Assert.Equal(ImmortalRequestState.Failed, status.State);
+        Assert.True(status.CancellationRequested);
+        Assert.Equal(typeof(OperationCanceledException).FullName, status.ErrorType);
+    }
+
+    [Fact]
     public async Task Cancel_of_finished_id_stores_nothing()
     {
         var order = NewOrder();

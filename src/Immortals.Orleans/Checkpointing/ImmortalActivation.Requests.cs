@@ -276,7 +276,7 @@ internal sealed partial class ImmortalActivation
         var state = outcome.Exception switch
         {
             null => ImmortalRequestState.Succeeded,
-            OperationCanceledException when retained.CancelRequested => ImmortalRequestState.Canceled,
+            _ when retained.Canceled => ImmortalRequestState.Canceled,
             _ => ImmortalRequestState.Failed,
         };
         return new ImmortalRequestStatus

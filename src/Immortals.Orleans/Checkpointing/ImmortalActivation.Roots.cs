@@ -368,6 +368,10 @@ internal sealed partial class ImmortalActivation
                 ExpiresAt = _runtime.TimeProvider.GetUtcNow() + _runtime.Options.RequestResultRetention,
                 MethodName = record.MethodName,
                 CancelRequested = record.CancelRequested,
+                Canceled = record.CancelRequested
+                    && outcome.Exception is OperationCanceledException canceled
+                    && (!canceled.CancellationToken.CanBeCanceled
+                        || (root.HasCancellationToken && canceled.CancellationToken == root.CancellationToken)),
                 AwaitingWrite = true,
             };
             _requestResults[record.RequestId] = retained;

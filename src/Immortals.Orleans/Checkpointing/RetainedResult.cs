@@ -25,6 +25,14 @@ internal sealed class RetainedResult
     [Id(30)]
     public bool CancelRequested { get; set; }
 
+    /// <summary>
+    /// Whether the method ended with an <see cref="OperationCanceledException"/> after a cancel request, for its own
+    /// token or for none. An exception rethrown after a recovery carries no token, because tokens are not
+    /// serialized.
+    /// </summary>
+    [Id(31)]
+    public bool Canceled { get; set; }
+
     /// <summary>Whether no stored checkpoint contains the result yet. Kept in memory only.</summary>
     [NonSerialized]
     public bool AwaitingWrite;

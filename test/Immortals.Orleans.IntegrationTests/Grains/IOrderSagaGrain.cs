@@ -18,6 +18,12 @@ public interface IOrderSagaGrain : IGrainWithStringKey
     Task<int> Process(string orderId, string gateKey, int steps, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Passes test gate 1, then throws the <see cref="OperationCanceledException"/> of a token source of its own,
+    /// whether or not <paramref name="cancellationToken"/> was canceled.
+    /// </summary>
+    Task<int> ThrowInnerCancellation(string gateKey, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Marks test gate 1 as reached without waiting for it and without a grain call, so that nothing is checkpointed,
     /// waits <paramref name="delayMilliseconds"/> with <c>Task.Delay</c>, then performs one work step. Returns the
     /// journal count, negated when <paramref name="cancellationToken"/> was canceled.

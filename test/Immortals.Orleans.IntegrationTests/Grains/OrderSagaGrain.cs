@@ -67,4 +67,13 @@ public sealed class OrderSagaGrain : Grain, IOrderSagaGrain, IImmortalGrain
             .Perform("journal-" + orderId, "work:after-delay", fail: false);
         return cancellationToken.IsCancellationRequested ? -count : count;
     }
+
+    public async Task<int> ThrowInnerCancellation(string gateKey, CancellationToken cancellationToken)
+    {
+        await GrainFactory.GetGrain<IGateGrain>(0).Pass(gateKey, 1);
+        using var inner = new CancellationTokenSource();
+        await inner.CancelAsync();
+        inner.Token.ThrowIfCancellationRequested();
+        return cancellationToken.IsCancellationRequested ? 1 : 0;
+    }
 }
