@@ -56,6 +56,7 @@ internal sealed partial class ImmortalActivation
                 _afterWrite.Clear();
                 var captured = Capture();
                 await RegisterExternalRootsAsync(captured.Roots);
+                await RegisterDelaysAsync(captured.Record);
                 if (!await WriteAsync(captured.Record, _stopping.Token))
                 {
                     return;
@@ -166,6 +167,7 @@ internal sealed partial class ImmortalActivation
             record.Calls.Add(call.Record);
         }
 
+        CaptureWaits(record, referenced);
         var roots = _roots.Values.ToList();
         record.Roots = [.. roots.Select(root => root.Record)];
         var outbox = _outbox.Values.ToList();
@@ -197,6 +199,7 @@ internal sealed partial class ImmortalActivation
             request.AddLeaf(call.Sequence, call.Leaf.Task);
         }
 
+        AddWaitLeaves(request);
         return request;
     }
 

@@ -150,7 +150,14 @@ internal sealed partial class ImmortalActivation
             ResendAll(force: true);
         }
 
-        return _roots.Values.Any(root => root.Record.Origin == RootOrigin.External);
+        if (_roots.Values.Any(root => root.Record.Origin == RootOrigin.External) || HasPendingDelays)
+        {
+            return true;
+        }
+
+        // The sweep removes the entry after this answer, so the next delay must register the grain again.
+        _delaysRegistered = false;
+        return false;
     }
 
     private DeliveryReply CompletedOrAccepted((GrainId, Guid, long) key)
@@ -371,7 +378,7 @@ internal sealed partial class ImmortalActivation
         var error = new ImmortalCheckpointException(
             GrainKey,
             root.Record.MethodName,
-            $"{root.Record.MethodName} on immortal grain {GrainKey} cannot be checkpointed: {exception.Message}",
+            CheckpointFailureMessage(root.Record.MethodName, exception),
             exception);
         CompleteRoot(root, new CallOutcome { Exception = error });
 

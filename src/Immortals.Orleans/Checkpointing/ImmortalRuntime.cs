@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Immortals.Orleans.Hosting;
 using Immortals.Orleans.StateMachines;
+using Immortals.Orleans.Waits;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -32,9 +33,12 @@ internal sealed class ImmortalRuntime
         Options = options.Value;
         Serializer = serializer;
         Engine = new AsyncFrameEngine(serializer);
-        TimeProvider = services.GetService<TimeProvider>() ?? TimeProvider.System;
+        TimeProvider = services.GetKeyedService<TimeProvider>(ImmortalOptions.TimeProviderServiceKey)
+            ?? services.GetService<TimeProvider>()
+            ?? TimeProvider.System;
         Logger = loggerFactory.CreateLogger("Immortals.Orleans.Runtime");
         Registry = new WakeRegistry(this);
+        ImmortalWaitsAccessor.Install(static () => ImmortalActivation.CurrentRoot);
 
         // The host signals stopping before the silo drops its connections, so activations close before their calls
         // in flight fail because of the shutdown.

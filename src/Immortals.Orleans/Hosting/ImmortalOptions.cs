@@ -7,6 +7,13 @@ public sealed class ImmortalOptions
     public const string DefaultStorageName = "immortals-local";
 
     /// <summary>
+    /// Service key of a <see cref="TimeProvider"/> that the plugin uses instead of the silo's unkeyed one, for
+    /// durable delays, resend timers and retention. A keyed provider leaves Orleans' own timers (membership probes,
+    /// grain collection) on the unkeyed provider, so a test can drive delays with a simulated clock.
+    /// </summary>
+    public const string TimeProviderServiceKey = "immortals";
+
+    /// <summary>
     /// Name of the Orleans grain storage provider (<c>IGrainStorage</c>) that keeps checkpoints, for example one
     /// added with <c>AddAzureTableImmortalStorage</c>. When <see langword="null"/>, checkpoints go to a local
     /// directory store named <see cref="DefaultStorageName"/> in <see cref="DefaultDirectory"/>.
@@ -28,6 +35,13 @@ public sealed class ImmortalOptions
 
     /// <summary>How long the result of a method run under an external request id is kept.</summary>
     public TimeSpan RequestResultRetention { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// How long a signal delivered to an immortal grain is kept in its checkpoint, counted from its delivery. Within
+    /// this period a repeat of the signal is checked against the stored value and a method that waits for it gets
+    /// it at once; afterwards the id is forgotten.
+    /// </summary>
+    public TimeSpan SignalRetention { get; set; } = TimeSpan.FromDays(7);
 
     /// <summary>First delay before a failed checkpoint write is retried, doubled up to one minute.</summary>
     public TimeSpan StorageRetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);

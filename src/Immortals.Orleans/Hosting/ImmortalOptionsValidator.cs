@@ -12,6 +12,7 @@ internal sealed class ImmortalOptionsValidator(ImmortalOptions options, IService
         RequirePositive(options.ResendDelay, nameof(ImmortalOptions.ResendDelay));
         RequirePositive(options.MaxResendDelay, nameof(ImmortalOptions.MaxResendDelay));
         RequirePositive(options.RequestResultRetention, nameof(ImmortalOptions.RequestResultRetention));
+        RequirePositive(options.SignalRetention, nameof(ImmortalOptions.SignalRetention));
         RequirePositive(options.StorageRetryDelay, nameof(ImmortalOptions.StorageRetryDelay));
         RequirePositive(options.RecoveryTimeout, nameof(ImmortalOptions.RecoveryTimeout));
         RequirePositive(options.RegistrySweepPeriod, nameof(ImmortalOptions.RegistrySweepPeriod));

@@ -1,6 +1,7 @@
 using Immortals.Orleans.Checkpointing;
 using Immortals.Orleans.Delivery;
 using Immortals.Orleans.Filters;
+using Immortals.Orleans.Waits;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -41,6 +42,7 @@ public static class ImmortalSiloBuilderExtensions
         builder.AddOutgoingGrainCallFilter<ImmortalOutgoingCallFilter>();
         builder.AddIncomingGrainCallFilter<ImmortalIncomingCallFilter>();
         builder.AddGrainExtension<IImmortalDeliveryExtension, ImmortalDeliveryExtension>();
+        builder.AddGrainExtension<IImmortalSignalExtension, ImmortalSignalExtension>();
         builder.Services.TryAddSingleton<ImmortalRuntime>();
         builder.Services.AddSingleton<IConfigureGrainContextProvider, ImmortalGrainContextConfigurator>();
         builder.Services.AddSingleton<WakeScanner>();

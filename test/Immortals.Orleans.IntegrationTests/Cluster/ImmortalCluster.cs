@@ -41,13 +41,15 @@ public sealed class ImmortalCluster : IAsyncDisposable
     /// <param name="tableName">Checkpoint table; a new unique table when not set.</param>
     /// <param name="serviceId">Orleans service id; clusters that share it and the table share checkpoints.</param>
     /// <param name="clientResponseTimeout">Response timeout of the cluster client; two minutes when not set.</param>
+    /// <param name="configureSilo">Configures every silo further, for example to register a time provider.</param>
     public static async Task<ImmortalCluster> StartAsync(
         string connectionString,
         short silos,
         TimeSpan? responseTimeout = null,
         string? tableName = null,
         string? serviceId = null,
-        TimeSpan? clientResponseTimeout = null)
+        TimeSpan? clientResponseTimeout = null,
+        Action<ISiloBuilder>? configureSilo = null)
     {
         tableName ??= $"t{Guid.NewGuid():N}";
         var containerName = $"c{Guid.NewGuid():N}";
@@ -97,6 +99,7 @@ public sealed class ImmortalCluster : IAsyncDisposable
                 options.TableRefreshTimeout = TimeSpan.FromSeconds(1);
                 options.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(1);
             });
+            configureSilo?.Invoke(silo);
         });
         builder.ConfigureClient(client => client.Configure<ClientMessagingOptions>(
             options => options.ResponseTimeout = clientResponseTimeout ?? TimeSpan.FromMinutes(2)));

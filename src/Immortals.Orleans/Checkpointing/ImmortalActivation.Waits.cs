@@ -1,0 +1,319 @@
+using Immortals.Orleans.Calls;
+using Immortals.Orleans.Diagnostics;
+using Immortals.Orleans.Roots;
+using Immortals.Orleans.StateMachines;
+using Immortals.Orleans.Waits;
+
+namespace Immortals.Orleans.Checkpointing;
+
+/// <summary>
+/// Durable waits: delays and signal waits are leaves of the frame snapshot, like calls. They take their leaf ids from
+/// the sequence numbers of calls, are stored in the checkpoint while a suspended method awaits them, and complete
+/// from a timer or a delivered signal instead of a callee's result.
+/// </summary>
+internal sealed partial class ImmortalActivation : IImmortalWaits
+{
+    // A timer of the system time provider accepts at most about 49 days; longer delays re-arm until they are due.
+    private static readonly TimeSpan MaxTimerPeriod = TimeSpan.FromDays(1);
+
+    private readonly Dictionary<long, PendingWait> _waits = [];
+    private bool _delaysRegistered;
+    private bool _timersWatchClose;
+
+    public Task DelayAsync(TimeSpan delay, string apiName) =>
+        DelayUntilAsync(_runtime.TimeProvider.GetUtcNow() + delay, apiName);
+
+    public Task DelayUntilAsync(DateTimeOffset dueTime, string apiName)
+    {
+        var root = EnterWait(apiName);
+        if (dueTime <= _runtime.TimeProvider.GetUtcNow())
+        {
+            return Task.CompletedTask;
+        }
+
+        var wait = AddWait(new WaitRecord { Kind = WaitKind.Delay, DueTime = dueTime }, typeof(object), root);
+        _logger.DelayStarted(GrainKey, wait.LeafId, dueTime);
+        return wait.Leaf.Task;
+    }
+
+    /// <summary>Number of waits that a stored checkpoint contains and that have not completed, for tests and probes.</summary>
+    /// <remarks>Read it on the activation's scheduler; a read from another thread may meet a concurrent change.</remarks>
+    public int StoredPendingWaitCount => _waits.Values.Count(wait => wait.Durable && !wait.Completed);
+
+    /// <summary>Whether a delay waits for its due time, so that the wake-up registry must keep the grain.</summary>
+    private bool HasPendingDelays => _waits.Values.Any(wait => wait.IsPendingDelay);
+
+    /// <summary>
+    /// Checks that grain code of this activation calls a wait API on the activation's scheduler and returns the
+    /// calling root, which is <see langword="null"/> in rebuilt frames.
+    /// </summary>
+    private ActiveRoot? EnterWait(string apiName)
+    {
+        ThrowIfClosed();
+        if (!ReferenceEquals(TaskScheduler.Current, _scheduler))
+        {
+            throw new InvalidOperationException(
+                $"{apiName} was called by immortal grain {GrainKey} off the grain's scheduler, for example in "
+                + "Task.Run or after ConfigureAwait(false). Await it in the grain method itself.");
+        }
+
+        var root = CurrentRootOwner.Value?.Root;
+        if (root is { Failed: true })
+        {
+            throw new ImmortalCheckpointException(
+                GrainKey,
+                root.Record.MethodName,
+                $"{root.Record.MethodName} on immortal grain {GrainKey} failed because it could not be checkpointed; "
+                + $"it cannot wait with {apiName}.");
+        }
+
+        return root;
+    }
+
+    /// <summary>Adds a wait and asks for the checkpoint that stores it. A delay's timer starts once it is stored.</summary>
+    private PendingWait AddWait(WaitRecord record, Type resultType, ActiveRoot? root)
+    {
+        record.LeafId = _nextSequence++;
+        var wait = new PendingWait(record, LeafCompletion.Create(resultType), resultType) { Root = root };
+        _waits.Add(record.LeafId, wait);
+        UpdateKeepAlive();
+        RequestCheckpoint(() =>
+        {
+            if (!_waits.ContainsKey(wait.LeafId))
+            {
+                return;
+            }
+
+            wait.Durable = true;
+            if (wait.IsPendingDelay)
+            {
+                ArmDelay(wait);
+            }
+        });
+        return wait;
+    }
+
+    /// <summary>
+    /// Starts the timer of a stored delay, or completes the delay at once when it is due. The timer never completes
+    /// a delay before its due time on the time provider's clock: an early tick arms the timer again.
+    /// </summary>
+    private void ArmDelay(PendingWait wait)
+    {
+        if (_closed || !wait.IsPendingDelay || !_waits.ContainsKey(wait.LeafId))
+        {
+            return;
+        }
+
+        var now = _runtime.TimeProvider.GetUtcNow();
+        var remaining = wait.Record.DueTime - now;
+        wait.Timer?.Dispose();
+        wait.Timer = null;
+        if (remaining <= TimeSpan.Zero)
+        {
+            _logger.DelayFired(GrainKey, wait.LeafId, wait.Record.DueTime, now);
+            CompleteWait(wait, new CallOutcome());
+            return;
+        }
+
+        WatchCloseForTimers();
+        wait.Timer = _runtime.TimeProvider.CreateTimer(
+            _ => OnDelayTimer(wait),
+            null,
+            remaining < MaxTimerPeriod ? remaining : MaxTimerPeriod,
+            Timeout.InfiniteTimeSpan);
+    }
+
+    private void OnDelayTimer(PendingWait wait)
+    {
+        if (_closed)
+        {
+            return;
+        }
+
+        _ = Queue(() =>
+        {
+            ArmDelay(wait);
+            return Task.CompletedTask;
+        });
+    }
+
+    /// <summary>Disposes every delay timer once the activation closes, so that no timer outlives it.</summary>
+    private void WatchCloseForTimers()
+    {
+        if (_timersWatchClose)
+        {
+            return;
+        }
+
+        _timersWatchClose = true;
+        _stopping.Token.Register(() =>
+        {
+            foreach (var wait in _waits.Values.ToArray())
+            {
+                wait.Timer?.Dispose();
+            }
+        });
+    }
+
+    /// <summary>
+    /// Stores the outcome of a wait and resumes the awaiting frame from a work item of its own, with an empty
+    /// <c>RequestContext</c>. A checkpoint is requested after the frame had a chance to run, as for a call result.
+    /// </summary>
+    private void CompleteWait(PendingWait wait, CallOutcome outcome)
+    {
+        if (wait.Completed || _closed)
+        {
+            return;
+        }
+
+        wait.Timer?.Dispose();
+        wait.Timer = null;
+        var api = wait.Record.Kind == WaitKind.Delay ? "ImmortalTime.Delay" : "ImmortalSignals.WaitAsync";
+        var bytes = WriteOutcome(outcome, api);
+        wait.Record.Outcome = bytes;
+        var leaf = wait.Leaf;
+        Queue(() =>
+        {
+            RequestContext.Clear();
+            leaf.Complete(ReadOutcome(bytes));
+            Queue(() =>
+            {
+                RequestCheckpoint();
+                return Task.CompletedTask;
+            });
+            return Task.CompletedTask;
+        });
+    }
+
+    /// <summary>Adds the waits of the current state to a capture request.</summary>
+    private void AddWaitLeaves(FrameCaptureRequest request)
+    {
+        foreach (var wait in _waits.Values)
+        {
+            request.AddLeaf(wait.LeafId, wait.Leaf.Task);
+        }
+    }
+
+    /// <summary>
+    /// Puts the waits that suspended methods still refer to, and the signals that have not expired, into a record.
+    /// Waits that no suspended method refers to are dropped: nothing can await them any more.
+    /// </summary>
+    private void CaptureWaits(CheckpointRecord record, HashSet<long> referenced)
+    {
+        foreach (var wait in _waits.Values.ToList())
+        {
+            if (referenced.Contains(wait.LeafId))
+            {
+                record.Waits.Add(wait.Record);
+                continue;
+            }
+
+            wait.Timer?.Dispose();
+            _waits.Remove(wait.LeafId);
+            _logger.WaitDropped(GrainKey, wait.LeafId);
+        }
+
+        ExpireSignals();
+        record.Signals = [.. _signals.Values];
+    }
+
+    /// <summary>Restores stored waits and signals before the frames are rebuilt, which ask for the waits' tasks.</summary>
+    private void RestoreWaits(CheckpointRecord record)
+    {
+        foreach (var stored in record.Waits)
+        {
+            var wait = new PendingWait(stored, LeafCompletion.Create(typeof(object)), typeof(object)) { Durable = true };
+            _waits.Add(stored.LeafId, wait);
+        }
+
+        foreach (var signal in record.Signals)
+        {
+            signal.Stored.TrySetResult();
+            _signals[signal.SignalId] = signal;
+        }
+    }
+
+    /// <summary>Returns the task of a stored wait for a frame being rebuilt, or <see langword="null"/> for calls.</summary>
+    private Task? CreateWaitLeaf(LeafRequest leaf)
+    {
+        if (!_waits.TryGetValue(leaf.LeafId, out var wait))
+        {
+            return null;
+        }
+
+        wait.ResultType = leaf.ResultType ?? typeof(object);
+        wait.Leaf = LeafCompletion.Create(leaf.ResultType);
+        return wait.Leaf.Task;
+    }
+
+    /// <summary>
+    /// Completes the rebuilt waits whose outcome is stored, and the signal waits whose signal is stored, after the
+    /// frames were rebuilt.
+    /// </summary>
+    private void CompleteRestoredWaits()
+    {
+        foreach (var wait in _waits.Values)
+        {
+            if (wait.Completed)
+            {
+                wait.Leaf.Complete(ReadOutcome(wait.Record.Outcome!));
+            }
+            else if (wait.Record is { Kind: WaitKind.Signal, SignalId: { } signalId }
+                && _signals.TryGetValue(signalId, out var signal))
+            {
+                CompleteWait(wait, SignalOutcome(signalId, ReadSignalValue(signal), wait.ResultType));
+            }
+        }
+    }
+
+    /// <summary>Starts the timers of stored delays after recovery. Delays already due complete at once.</summary>
+    private void ArmRestoredDelays()
+    {
+        var delays = _waits.Values.Where(wait => wait.IsPendingDelay).ToList();
+        if (delays.Count == 0)
+        {
+            return;
+        }
+
+        _logger.DelaysArmed(GrainKey, delays.Count, delays.Min(wait => wait.Record.DueTime));
+        foreach (var wait in delays)
+        {
+            ArmDelay(wait);
+        }
+    }
+
+    /// <summary>
+    /// Returns the message of the error that fails a root whose frames cannot be captured. An await the checkpoint
+    /// cannot store, such as a pending <see cref="Task.Delay(TimeSpan)"/> or <see cref="Task.Yield"/>, gets a pointer
+    /// to the durable wait APIs.
+    /// </summary>
+    private string CheckpointFailureMessage(string methodName, Exception exception)
+    {
+        if (exception is not FrameCaptureException { Failure: FrameCaptureFailure.UnsupportedAwaiter } capture)
+        {
+            return $"{methodName} on immortal grain {GrainKey} cannot be checkpointed: {exception.Message}";
+        }
+
+        var awaited = capture.LocalType is null ? "" : $" of {capture.LocalType}";
+        return $"{methodName} on immortal grain {GrainKey} cannot be checkpointed: {capture.MethodName} is "
+            + $"suspended at an await{awaited}, which a checkpoint cannot store. An await that completes by itself, "
+            + "such as Task.Delay, Task.Yield or a timer, would be lost on a silo failure. For a delay that survives "
+            + "failures, await ImmortalTime.Delay or ImmortalTime.DelayUntil; for a value that arrives later, await "
+            + $"ImmortalSignals.WaitAsync. Details: {exception.Message}";
+    }
+
+    /// <summary>
+    /// Writes the grain's wake-up registry entry before the first checkpoint that stores a delay, so that a grain
+    /// whose silo dies is woken to fire its delay without any call.
+    /// </summary>
+    private async Task RegisterDelaysAsync(CheckpointRecord record)
+    {
+        if (_delaysRegistered || !record.Waits.Any(wait => wait.Kind == WaitKind.Delay && wait.Outcome is null))
+        {
+            return;
+        }
+
+        await _runtime.Registry.RegisterAsync(GrainId, () => _closed);
+        _delaysRegistered = true;
+    }
+}

@@ -1,0 +1,36 @@
+namespace Immortals.Orleans.IntegrationTests.Grains;
+
+public sealed class WaitingGrain : Grain, IWaitingGrain, IImmortalGrain
+{
+    public async Task<string> SleepThenReport(TimeSpan delay, string gateKey, string sinkKey)
+    {
+        await ImmortalTime.Delay(delay);
+        await TestGates.PassAsync(gateKey, 1);
+        await GrainFactory.GetGrain<IResultSinkGrain>(sinkKey).Report("slept");
+        return "slept";
+    }
+
+    public async Task<string> SleepUntilThenReport(DateTimeOffset dueTime, string gateKey, string sinkKey)
+    {
+        await ImmortalTime.DelayUntil(dueTime);
+        await TestGates.PassAsync(gateKey, 1);
+        await GrainFactory.GetGrain<IResultSinkGrain>(sinkKey).Report("woke");
+        return "woke";
+    }
+
+    public async Task<string> AwaitApproval(string signalId, string gateKey, string sinkKey)
+    {
+        var decision = await ImmortalSignals.WaitAsync<Decision>(signalId);
+        await TestGates.PassAsync(gateKey, 1);
+        var text = $"{decision.Approver}:{decision.Approved}";
+        await GrainFactory.GetGrain<IResultSinkGrain>(sinkKey).Report(text);
+        return text;
+    }
+
+    public async Task<int> CallThenPlainDelay(string counterKey)
+    {
+        var added = GrainFactory.GetGrain<ICounterGrain>(counterKey).Add(1);
+        await Task.Delay(TimeSpan.FromMinutes(10));
+        return await added;
+    }
+}
