@@ -30,7 +30,7 @@ public sealed class DurableWaitTests(AzuriteFixture azurite) : IClassFixture<Azu
     public async Task Delay_survives_kill_and_runs_once()
     {
         var (grain, gateKey, sink) = NewWaiter();
-        var started = grain.SleepThenReport(TimeSpan.FromHours(1), gateKey, sink.GetPrimaryKeyString());
+        var started = grain.SleepTwiceThenReport(TimeSpan.FromHours(1), gateKey, sink.GetPrimaryKeyString());
         await WaitForStoredWaitAsync(grain);
         var killed = _cluster.SiloOf(grain)!.SiloAddress;
 
@@ -45,12 +45,18 @@ public sealed class DurableWaitTests(AzuriteFixture azurite) : IClassFixture<Azu
 
         TestLog.Write("waiting grain recovered; advancing the clock to the due time");
         _time.Advance(TimeSpan.FromMinutes(1));
+        await Eventually.GetAsync(() => Task.FromResult(TestGates.PassCount(gateKey, 1)), count => count > 0);
+
+        // The rebuilt method makes a second delay, which the new activation stores and fires.
+        await WaitForStoredWaitAsync(grain);
+        Assert.Equal(0, TestGates.PassCount(gateKey, 2));
+        _time.Advance(TimeSpan.FromMinutes(1));
 
         var reports = await Eventually.GetAsync(sink.GetReports, reports => reports.Count > 0);
         Assert.Equal(["slept"], reports);
-        Assert.Equal(1, TestGates.PassCount(gateKey, 1));
         await ObserveAsync(started);
         Assert.Equal(1, TestGates.PassCount(gateKey, 1));
+        Assert.Equal(1, TestGates.PassCount(gateKey, 2));
         Assert.Equal(["slept"], await sink.GetReports());
     }
 
@@ -133,6 +139,18 @@ public sealed class DurableWaitTests(AzuriteFixture azurite) : IClassFixture<Azu
         Assert.Contains(nameof(IWaitingGrain.CallThenPlainDelay), error.Message, StringComparison.Ordinal);
         Assert.Contains("ImmortalTime.Delay", error.Message, StringComparison.Ordinal);
         Assert.Contains("Task.Delay", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Delay_returned_without_async_fails()
+    {
+        var (grain, _, _) = NewWaiter();
+
+        var error = await Assert.ThrowsAsync<ImmortalCheckpointException>(
+            () => grain.SleepWithoutAsync(TimeSpan.FromHours(1)));
+
+        Assert.Contains(nameof(IWaitingGrain.SleepWithoutAsync), error.Message, StringComparison.Ordinal);
+        Assert.Contains("Make the method async and await the task", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

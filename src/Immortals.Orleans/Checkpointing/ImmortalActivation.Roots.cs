@@ -139,9 +139,9 @@ internal sealed partial class ImmortalActivation
     }
 
     /// <summary>
-    /// Returns whether the grain has roots started by clients or ordinary grains, stored or about to be stored. The
-    /// registry sweep keeps the grain's entry while this is true, because the entry is written before the checkpoint
-    /// that stores such a root.
+    /// Returns whether the grain has roots started by clients or ordinary grains, or pending durable delays, stored or
+    /// about to be stored. The registry sweep keeps the grain's entry while this is true, because the entry is written
+    /// before the checkpoint that stores such a root or delay.
     /// </summary>
     public bool HasExternalWork()
     {
@@ -155,7 +155,7 @@ internal sealed partial class ImmortalActivation
             return true;
         }
 
-        // The sweep removes the entry after this answer, so the next delay must register the grain again.
+        // The sweep removes the entry after this reply, so the next delay must register the grain again.
         _delaysRegistered = false;
         return false;
     }
@@ -378,7 +378,7 @@ internal sealed partial class ImmortalActivation
         var error = new ImmortalCheckpointException(
             GrainKey,
             root.Record.MethodName,
-            CheckpointFailureMessage(root.Record.MethodName, exception),
+            CheckpointFailureMessage(root, exception),
             exception);
         CompleteRoot(root, new CallOutcome { Exception = error });
 

@@ -70,7 +70,7 @@ internal sealed partial class ImmortalActivation : IImmortalWaits
         return root;
     }
 
-    /// <summary>Adds a wait and asks for the checkpoint that stores it. A delay's timer starts once it is stored.</summary>
+    /// <summary>Adds a wait and requests the checkpoint that stores it. A delay's timer starts once it is stored.</summary>
     private PendingWait AddWait(WaitRecord record, Type resultType, ActiveRoot? root)
     {
         record.LeafId = _nextSequence++;
@@ -204,7 +204,9 @@ internal sealed partial class ImmortalActivation : IImmortalWaits
         {
             if (referenced.Contains(wait.LeafId))
             {
-                record.Waits.Add(wait.Record);
+                // A copy, because a wait that completes while the write is retried must not reach storage without
+                // the signal or the frame state that goes with its outcome.
+                record.Waits.Add(wait.Record.Copy());
                 continue;
             }
 
@@ -285,10 +287,18 @@ internal sealed partial class ImmortalActivation : IImmortalWaits
     /// <summary>
     /// Returns the message of the error that fails a root whose frames cannot be captured. An await the checkpoint
     /// cannot store, such as a pending <see cref="Task.Delay(TimeSpan)"/> or <see cref="Task.Yield"/>, gets a pointer
-    /// to the durable wait APIs.
+    /// to the durable wait APIs, and so does a method that returns a durable wait's task without awaiting it.
     /// </summary>
-    private string CheckpointFailureMessage(string methodName, Exception exception)
+    private string CheckpointFailureMessage(ActiveRoot root, Exception exception)
     {
+        var methodName = root.Record.MethodName;
+        if (root.Task is { } task && _waits.Values.Any(wait => wait.Leaf.Task == task))
+        {
+            return $"{methodName} on immortal grain {GrainKey} cannot be checkpointed: it returns the task of "
+                + "ImmortalTime or ImmortalSignals without an async frame that a checkpoint could store. Make the "
+                + "method async and await the task.";
+        }
+
         if (exception is not FrameCaptureException { Failure: FrameCaptureFailure.UnsupportedAwaiter } capture)
         {
             return $"{methodName} on immortal grain {GrainKey} cannot be checkpointed: {exception.Message}";

@@ -38,8 +38,8 @@ public sealed class ImmortalOptions
 
     /// <summary>
     /// How long a signal delivered to an immortal grain is kept in its checkpoint, counted from its delivery. Within
-    /// this period a repeat of the signal is checked against the stored value and a method that waits for it gets
-    /// it at once; afterwards the id is forgotten.
+    /// this period a repeat of the signal is checked against the stored value, and a method that waits for it gets
+    /// it at once. Afterwards the id is forgotten.
     /// </summary>
     public TimeSpan SignalRetention { get; set; } = TimeSpan.FromDays(7);
 

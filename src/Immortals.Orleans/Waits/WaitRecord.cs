@@ -2,7 +2,7 @@ namespace Immortals.Orleans.Waits;
 
 /// <summary>
 /// Stored form of a durable wait: a leaf of the frame snapshot, like a call, that completes at a due time or when a
-/// signal arrives instead of when a callee answers.
+/// signal arrives instead of when a callee returns a result.
 /// </summary>
 [GenerateSerializer]
 internal sealed class WaitRecord
@@ -27,4 +27,14 @@ internal sealed class WaitRecord
     /// </summary>
     [Id(4)]
     public byte[]? Outcome { get; set; }
+
+    /// <summary>Returns a copy with the current values.</summary>
+    public WaitRecord Copy() => new()
+    {
+        LeafId = LeafId,
+        Kind = Kind,
+        DueTime = DueTime,
+        SignalId = SignalId,
+        Outcome = Outcome,
+    };
 }

@@ -3,8 +3,11 @@ namespace Immortals.Orleans.IntegrationTests.Grains;
 /// <summary>An immortal grain whose methods wait with durable delays, signals or a plain Task.Delay.</summary>
 public interface IWaitingGrain : IGrainWithStringKey
 {
-    /// <summary>Waits durably for <paramref name="delay"/>, passes gate step 1 and reports "slept" to the sink.</summary>
-    Task<string> SleepThenReport(TimeSpan delay, string gateKey, string sinkKey);
+    /// <summary>
+    /// Waits durably for <paramref name="delay"/> and passes gate step 1, then waits for one more minute, passes gate
+    /// step 2 and reports "slept" to the sink.
+    /// </summary>
+    Task<string> SleepTwiceThenReport(TimeSpan delay, string gateKey, string sinkKey);
 
     /// <summary>Waits durably until <paramref name="dueTime"/>, passes gate step 1 and reports "woke" to the sink.</summary>
     Task<string> SleepUntilThenReport(DateTimeOffset dueTime, string gateKey, string sinkKey);
@@ -14,6 +17,9 @@ public interface IWaitingGrain : IGrainWithStringKey
     /// <c>approver:approved</c> to the sink.
     /// </summary>
     Task<string> AwaitApproval(string signalId, string gateKey, string sinkKey);
+
+    /// <summary>Returns the task of a durable delay without an async frame of its own.</summary>
+    Task SleepWithoutAsync(TimeSpan delay);
 
     /// <summary>Starts a call to a counter, then awaits a plain Task.Delay before the call's result.</summary>
     Task<int> CallThenPlainDelay(string counterKey);

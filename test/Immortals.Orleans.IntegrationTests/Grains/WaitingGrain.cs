@@ -2,10 +2,12 @@ namespace Immortals.Orleans.IntegrationTests.Grains;
 
 public sealed class WaitingGrain : Grain, IWaitingGrain, IImmortalGrain
 {
-    public async Task<string> SleepThenReport(TimeSpan delay, string gateKey, string sinkKey)
+    public async Task<string> SleepTwiceThenReport(TimeSpan delay, string gateKey, string sinkKey)
     {
         await ImmortalTime.Delay(delay);
         await TestGates.PassAsync(gateKey, 1);
+        await ImmortalTime.Delay(TimeSpan.FromMinutes(1));
+        await TestGates.PassAsync(gateKey, 2);
         await GrainFactory.GetGrain<IResultSinkGrain>(sinkKey).Report("slept");
         return "slept";
     }
@@ -26,6 +28,8 @@ public sealed class WaitingGrain : Grain, IWaitingGrain, IImmortalGrain
         await GrainFactory.GetGrain<IResultSinkGrain>(sinkKey).Report(text);
         return text;
     }
+
+    public Task SleepWithoutAsync(TimeSpan delay) => ImmortalTime.Delay(delay);
 
     public async Task<int> CallThenPlainDelay(string counterKey)
     {
