@@ -126,6 +126,22 @@ public sealed class DurableWaitTests(AzuriteFixture azurite) : IClassFixture<Azu
     }
 
     [Fact]
+    public async Task Signal_of_other_type_fails_wait()
+    {
+        var (grain, gateKey, _) = NewWaiter();
+        var signalId = "text-" + gateKey;
+        var waiting = grain.AwaitText(signalId);
+        await WaitForStoredWaitAsync(grain);
+
+        await ImmortalSignals.SendAsync(grain, signalId, new Decision("dave", true));
+
+        var error = await Assert.ThrowsAsync<InvalidCastException>(() => waiting.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains($"'{signalId}'", error.Message, StringComparison.Ordinal);
+        Assert.Contains(typeof(Decision).FullName!, error.Message, StringComparison.Ordinal);
+        Assert.Contains(typeof(string).FullName!, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Plain_task_delay_names_method_and_api()
     {
         var (grain, _, _) = NewWaiter();

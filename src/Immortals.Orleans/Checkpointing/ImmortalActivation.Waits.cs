@@ -323,6 +323,13 @@ internal sealed partial class ImmortalActivation : IImmortalWaits
             return;
         }
 
+        // The sweep keeps the entry of a grain with a registered top-level root, so no second write is needed.
+        if (_roots.Values.Any(root => root.Record.Origin == RootOrigin.External && root.Registered))
+        {
+            _delaysRegistered = true;
+            return;
+        }
+
         await _runtime.Registry.RegisterAsync(GrainId, () => _closed);
         _delaysRegistered = true;
     }

@@ -18,6 +18,9 @@ public interface IWaitingGrain : IGrainWithStringKey
     /// </summary>
     Task<string> AwaitApproval(string signalId, string gateKey, string sinkKey);
 
+    /// <summary>Waits for the signal <paramref name="signalId"/> as text.</summary>
+    Task<string> AwaitText(string signalId);
+
     /// <summary>Returns the task of a durable delay without an async frame of its own.</summary>
     Task SleepWithoutAsync(TimeSpan delay);
 

@@ -29,6 +29,8 @@ public sealed class WaitingGrain : Grain, IWaitingGrain, IImmortalGrain
         return text;
     }
 
+    public async Task<string> AwaitText(string signalId) => await ImmortalSignals.WaitAsync<string>(signalId);
+
     public Task SleepWithoutAsync(TimeSpan delay) => ImmortalTime.Delay(delay);
 
     public async Task<int> CallThenPlainDelay(string counterKey)
