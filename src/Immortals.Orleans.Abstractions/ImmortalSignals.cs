@@ -29,7 +29,9 @@ public static class ImmortalSignals
         return ImmortalWaitsAccessor.Current(apiName).WaitForSignalAsync<T>(signalId, apiName);
     }
 
-    /// <summary>Delivers <paramref name="value"/> to <paramref name="grain"/> under <paramref name="signalId"/>.</summary>
+    /// <summary>
+    /// Delivers <paramref name="value"/> to <paramref name="grain"/> under <paramref name="signalId"/>.
+    /// </summary>
     /// <typeparam name="T">Type of the value, serializable by Orleans.</typeparam>
     /// <param name="grain">Reference to an immortal grain.</param>
     /// <param name="signalId">Correlation id of the signal.</param>

@@ -28,7 +28,9 @@ public static class ImmortalTime
 
     /// <summary>Waits until <paramref name="dueTime"/>, durably.</summary>
     /// <param name="dueTime">Point in time to wait for; a time in the past completes at once.</param>
-    /// <returns>A task that completes once the clock reaches the due time, also after a recovery on another silo.</returns>
+    /// <returns>
+    /// A task that completes once the clock reaches the due time, also after a recovery on another silo.
+    /// </returns>
     /// <exception cref="InvalidOperationException">The caller is not a method of an immortal grain.</exception>
     public static Task DelayUntil(DateTimeOffset dueTime) =>
         ImmortalWaitsAccessor.Current($"{nameof(ImmortalTime)}.{nameof(DelayUntil)}")

@@ -115,6 +115,9 @@ public sealed class DurableWaitTests(AzuriteFixture azurite) : IClassFixture<Azu
         var signalId = "approval-" + gateKey;
 
         await ImmortalSignals.SendAsync(grain, signalId, new Decision("carol", false));
+
+        // The send returned, so the signal is in the stored checkpoint: the next activation reads it from there.
+        await _cluster.KillSiloOfAsync(grain);
         var result = await grain.AwaitApproval(signalId, gateKey, sink.GetPrimaryKeyString())
             .WaitAsync(TimeSpan.FromSeconds(30));
 
@@ -123,6 +126,23 @@ public sealed class DurableWaitTests(AzuriteFixture azurite) : IClassFixture<Azu
         await ImmortalSignals.SendAsync(grain, signalId, new Decision("carol", false));
         await Assert.ThrowsAsync<ImmortalSignalConflictException>(
             () => ImmortalSignals.SendAsync(grain, signalId, new Decision("carol", true)));
+    }
+
+    [Fact]
+    public async Task Expired_signal_accepts_new_value()
+    {
+        var (grain, gateKey, sink) = NewWaiter();
+        var signalId = "approval-" + gateKey;
+        await ImmortalSignals.SendAsync(grain, signalId, new Decision("erin", false));
+
+        _time.Advance(TimeSpan.FromDays(7));
+        await ImmortalSignals.SendAsync(grain, signalId, new Decision("erin", true));
+        var result = await grain.AwaitApproval(signalId, gateKey, sink.GetPrimaryKeyString())
+            .WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal("erin:True", result);
+        await Assert.ThrowsAsync<ImmortalSignalConflictException>(
+            () => ImmortalSignals.SendAsync(grain, signalId, new Decision("erin", false)));
     }
 
     [Fact]
@@ -173,7 +193,8 @@ public sealed class DurableWaitTests(AzuriteFixture azurite) : IClassFixture<Azu
     public void Delay_outside_grain_is_rejected()
     {
         // The check is synchronous: the call throws before it returns a task.
-        var error = Assert.Throws<InvalidOperationException>(() => { _ = ImmortalTime.Delay(TimeSpan.FromSeconds(1)); });
+        var error = Assert.Throws<InvalidOperationException>(
+            () => { _ = ImmortalTime.Delay(TimeSpan.FromSeconds(1)); });
 
         Assert.Contains("ImmortalTime.Delay", error.Message, StringComparison.Ordinal);
         Assert.Contains("outside a method of an immortal grain", error.Message, StringComparison.Ordinal);
@@ -188,7 +209,7 @@ public sealed class DurableWaitTests(AzuriteFixture azurite) : IClassFixture<Azu
             _cluster.Client.GetGrain<IResultSinkGrain>("sink-" + id));
     }
 
-    /// <summary>Waits until a running activation of the grain has a pending wait that a stored checkpoint contains.</summary>
+    /// <summary>Waits until a running activation of the grain has a pending wait in its stored checkpoint.</summary>
     private Task WaitForStoredWaitAsync(IAddressable grain) => Eventually.GetAsync(
         () =>
         {

@@ -6,12 +6,14 @@ namespace Immortals.Orleans.Waits;
 /// </summary>
 internal interface IImmortalWaits
 {
-    /// <summary>Returns a task that completes once the time provider's clock reaches <paramref name="dueTime"/>.</summary>
+    /// <summary>Returns a task that completes once the provider's clock reaches <paramref name="dueTime"/>.</summary>
     Task DelayUntilAsync(DateTimeOffset dueTime, string apiName);
 
     /// <summary>Returns a task that completes after <paramref name="delay"/> on the time provider's clock.</summary>
     Task DelayAsync(TimeSpan delay, string apiName);
 
-    /// <summary>Returns a task that completes with the value delivered to this grain under <paramref name="signalId"/>.</summary>
+    /// <summary>
+    /// Returns a task that completes with the value delivered to this grain under <paramref name="signalId"/>.
+    /// </summary>
     Task<T> WaitForSignalAsync<T>(string signalId, string apiName);
 }

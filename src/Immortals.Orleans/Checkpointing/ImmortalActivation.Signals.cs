@@ -93,7 +93,7 @@ internal sealed partial class ImmortalActivation
 
     private object? ReadSignalValue(SignalRecord signal) => _runtime.Serializer.Deserialize<object?>(signal.Value);
 
-    /// <summary>Returns the value of a signal for a wait of <paramref name="resultType"/>, or a type mismatch error.</summary>
+    /// <summary>Returns a signal's value for a wait of <paramref name="resultType"/>, or a type error.</summary>
     private CallOutcome SignalOutcome(string signalId, object? value, Type resultType)
     {
         var fits = value is null

@@ -36,8 +36,8 @@ internal sealed partial class ImmortalActivation : IImmortalWaits
         return wait.Leaf.Task;
     }
 
-    /// <summary>Number of waits that a stored checkpoint contains and that have not completed, for tests and probes.</summary>
-    /// <remarks>Read it on the activation's scheduler; a read from another thread may meet a concurrent change.</remarks>
+    /// <summary>Number of waits that a stored checkpoint contains and that have not completed.</summary>
+    /// <remarks>Read it on the activation's scheduler, because a read from another thread may meet a change.</remarks>
     public int StoredPendingWaitCount => _waits.Values.Count(wait => wait.Durable && !wait.Completed);
 
     /// <summary>Whether a delay waits for its due time, so that the wake-up registry must keep the grain.</summary>
@@ -70,7 +70,7 @@ internal sealed partial class ImmortalActivation : IImmortalWaits
         return root;
     }
 
-    /// <summary>Adds a wait and requests the checkpoint that stores it. A delay's timer starts once it is stored.</summary>
+    /// <summary>Adds a wait and requests the checkpoint that stores it. A delay's timer starts after that.</summary>
     private PendingWait AddWait(WaitRecord record, Type resultType, ActiveRoot? root)
     {
         record.LeafId = _nextSequence++;
@@ -219,12 +219,13 @@ internal sealed partial class ImmortalActivation : IImmortalWaits
         record.Signals = [.. _signals.Values];
     }
 
-    /// <summary>Restores stored waits and signals before the frames are rebuilt, which ask for the waits' tasks.</summary>
+    /// <summary>Restores stored waits and signals before the rebuild, which requests the waits' tasks.</summary>
     private void RestoreWaits(CheckpointRecord record)
     {
         foreach (var stored in record.Waits)
         {
-            var wait = new PendingWait(stored, LeafCompletion.Create(typeof(object)), typeof(object)) { Durable = true };
+            var leaf = LeafCompletion.Create(typeof(object));
+            var wait = new PendingWait(stored, leaf, typeof(object)) { Durable = true };
             _waits.Add(stored.LeafId, wait);
         }
 
@@ -235,7 +236,7 @@ internal sealed partial class ImmortalActivation : IImmortalWaits
         }
     }
 
-    /// <summary>Returns the task of a stored wait for a frame being rebuilt, or <see langword="null"/> for calls.</summary>
+    /// <summary>Returns the task of a stored wait for a rebuilt frame, or <see langword="null"/> for calls.</summary>
     private Task? CreateWaitLeaf(LeafRequest leaf)
     {
         if (!_waits.TryGetValue(leaf.LeafId, out var wait))

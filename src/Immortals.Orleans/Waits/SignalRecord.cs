@@ -22,6 +22,8 @@ internal sealed class SignalRecord
     [NonSerialized]
     private TaskCompletionSource? _stored;
 
-    /// <summary>Completes once a stored checkpoint contains the signal; fails when the activation closes first.</summary>
+    /// <summary>
+    /// Completes once a stored checkpoint contains the signal, or fails when the activation closes first.
+    /// </summary>
     public TaskCompletionSource Stored => _stored ??= new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

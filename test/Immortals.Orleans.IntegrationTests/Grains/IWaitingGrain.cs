@@ -9,7 +9,7 @@ public interface IWaitingGrain : IGrainWithStringKey
     /// </summary>
     Task<string> SleepTwiceThenReport(TimeSpan delay, string gateKey, string sinkKey);
 
-    /// <summary>Waits durably until <paramref name="dueTime"/>, passes gate step 1 and reports "woke" to the sink.</summary>
+    /// <summary>Waits durably until <paramref name="dueTime"/>, passes gate step 1 and reports "woke".</summary>
     Task<string> SleepUntilThenReport(DateTimeOffset dueTime, string gateKey, string sinkKey);
 
     /// <summary>
