@@ -13,7 +13,7 @@ internal sealed partial class ImmortalActivation
 
     public Task<T> WaitForSignalAsync<T>(string signalId, string apiName)
     {
-        var root = EnterWait(apiName);
+        EnterWait(apiName);
         if (TryGetSignal(signalId, out var signal))
         {
             var outcome = SignalOutcome(signalId, ReadSignalValue(signal), typeof(T));
@@ -22,7 +22,7 @@ internal sealed partial class ImmortalActivation
                 : Task.FromException<T>(outcome.Exception);
         }
 
-        var wait = AddWait(new WaitRecord { Kind = WaitKind.Signal, SignalId = signalId }, typeof(T), root);
+        var wait = AddWait(new WaitRecord { Kind = WaitKind.Signal, SignalId = signalId }, typeof(T));
         _logger.SignalWaitStarted(GrainKey, signalId, wait.LeafId);
         return (Task<T>)wait.Leaf.Task;
     }

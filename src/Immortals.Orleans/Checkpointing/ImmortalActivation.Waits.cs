@@ -25,13 +25,13 @@ internal sealed partial class ImmortalActivation : IImmortalWaits
 
     public Task DelayUntilAsync(DateTimeOffset dueTime, string apiName)
     {
-        var root = EnterWait(apiName);
+        EnterWait(apiName);
         if (dueTime <= _runtime.TimeProvider.GetUtcNow())
         {
             return Task.CompletedTask;
         }
 
-        var wait = AddWait(new WaitRecord { Kind = WaitKind.Delay, DueTime = dueTime }, typeof(object), root);
+        var wait = AddWait(new WaitRecord { Kind = WaitKind.Delay, DueTime = dueTime }, typeof(object));
         _logger.DelayStarted(GrainKey, wait.LeafId, dueTime);
         return wait.Leaf.Task;
     }
@@ -44,10 +44,10 @@ internal sealed partial class ImmortalActivation : IImmortalWaits
     private bool HasPendingDelays => _waits.Values.Any(wait => wait.IsPendingDelay);
 
     /// <summary>
-    /// Checks that grain code of this activation calls a wait API on the activation's scheduler and returns the
-    /// calling root, which is <see langword="null"/> in rebuilt frames.
+    /// Checks that grain code of this activation calls a wait API on the activation's scheduler, in a root that did
+    /// not fail.
     /// </summary>
-    private ActiveRoot? EnterWait(string apiName)
+    private void EnterWait(string apiName)
     {
         ThrowIfClosed();
         if (!ReferenceEquals(TaskScheduler.Current, _scheduler))
@@ -66,15 +66,13 @@ internal sealed partial class ImmortalActivation : IImmortalWaits
                 $"{root.Record.MethodName} on immortal grain {GrainKey} failed because it could not be checkpointed; "
                 + $"it cannot wait with {apiName}.");
         }
-
-        return root;
     }
 
     /// <summary>Adds a wait and requests the checkpoint that stores it. A delay's timer starts after that.</summary>
-    private PendingWait AddWait(WaitRecord record, Type resultType, ActiveRoot? root)
+    private PendingWait AddWait(WaitRecord record, Type resultType)
     {
         record.LeafId = _nextSequence++;
-        var wait = new PendingWait(record, LeafCompletion.Create(resultType), resultType) { Root = root };
+        var wait = new PendingWait(record, LeafCompletion.Create(resultType), resultType);
         _waits.Add(record.LeafId, wait);
         UpdateKeepAlive();
         RequestCheckpoint(() =>

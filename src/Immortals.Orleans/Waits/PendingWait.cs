@@ -21,9 +21,6 @@ internal sealed class PendingWait(WaitRecord record, LeafCompletion leaf, Type r
     /// <summary>The timer of a stored delay while the activation runs.</summary>
     public ITimer? Timer { get; set; }
 
-    /// <summary>The root that made the wait, when known (unknown for waits of rebuilt frames).</summary>
-    public Roots.ActiveRoot? Root { get; init; }
-
     public bool Completed => Record.Outcome is not null;
 
     public bool IsPendingDelay => Record.Kind == WaitKind.Delay && !Completed;
