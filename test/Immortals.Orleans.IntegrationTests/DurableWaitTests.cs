@@ -4,7 +4,9 @@ using Immortals.Orleans.IntegrationTests.Cluster;
 using Immortals.Orleans.IntegrationTests.Grains;
 using Immortals.Orleans.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Orleans.Storage;
 
 namespace Immortals.Orleans.IntegrationTests;
 
@@ -58,6 +60,29 @@ public sealed class DurableWaitTests(AzuriteFixture azurite) : IClassFixture<Azu
         Assert.Equal(1, TestGates.PassCount(gateKey, 1));
         Assert.Equal(1, TestGates.PassCount(gateKey, 2));
         Assert.Equal(["slept"], await sink.GetReports());
+    }
+
+    [Fact]
+    public async Task Delay_of_called_grain_survives_kill()
+    {
+        var (caller, gateKey, sink) = NewWaiter();
+        var sleeper = _cluster.Client.GetGrain<IWaitingGrain>("sleeper-" + gateKey);
+        var started = caller.CallSleeper(sleeper.GetPrimaryKeyString(), gateKey, sink.GetPrimaryKeyString());
+        await WaitForStoredWaitAsync(sleeper);
+
+        // The callee's method was started by an immortal grain, not by a client: its delay registers it for wake-up.
+        Assert.True(await IsRegisteredAsync(sleeper));
+        await _cluster.KillSiloOfAsync(sleeper);
+        await WaitForStoredWaitAsync(sleeper);
+        _time.Advance(TimeSpan.FromHours(1));
+        await Eventually.GetAsync(() => Task.FromResult(TestGates.PassCount(gateKey, 1)), count => count > 0);
+        await WaitForStoredWaitAsync(sleeper);
+        _time.Advance(TimeSpan.FromMinutes(1));
+
+        Assert.Equal(["slept"], await Eventually.GetAsync(sink.GetReports, reports => reports.Count > 0));
+        await ObserveAsync(started);
+        Assert.Equal(1, TestGates.PassCount(gateKey, 1));
+        Assert.Equal(1, TestGates.PassCount(gateKey, 2));
     }
 
     [Fact]
@@ -219,6 +244,28 @@ public sealed class DurableWaitTests(AzuriteFixture azurite) : IClassFixture<Azu
         },
         count => count == 1,
         TimeSpan.FromSeconds(30));
+
+    /// <summary>Reads every shard of the wake-up registry and returns whether one of them lists the grain.</summary>
+    private async Task<bool> IsRegisteredAsync(IAddressable grain)
+    {
+        var silo = _cluster.Cluster.Silos.First(silo => silo.IsActive);
+        var storage = silo.ServiceProvider.GetRequiredKeyedService<IGrainStorage>(ImmortalCluster.StorageName);
+        var shards = silo.ServiceProvider.GetRequiredService<IOptions<ImmortalOptions>>().Value.RegistryShards;
+        for (var shard = 0; shard < shards; shard++)
+        {
+            var state = new GrainState<RegistryShard>();
+            await storage.ReadStateAsync(
+                "immortal-registry",
+                GrainId.Create("immortals-registry", shard.ToString("D4")),
+                state);
+            if (state.State?.Grains.ContainsKey(grain.GetGrainId()) == true)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>Sends a signal, again after failures of a dead silo; an identical repeat is safe.</summary>
     private static async Task SendWithRetryAsync<T>(IAddressable grain, string signalId, T value)

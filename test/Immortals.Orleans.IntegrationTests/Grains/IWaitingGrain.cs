@@ -18,6 +18,12 @@ public interface IWaitingGrain : IGrainWithStringKey
     /// </summary>
     Task<string> AwaitApproval(string signalId, string gateKey, string sinkKey);
 
+    /// <summary>
+    /// Calls <see cref="SleepTwiceThenReport"/> on the immortal grain <paramref name="sleeperKey"/> with a one-hour
+    /// delay and returns its result.
+    /// </summary>
+    Task<string> CallSleeper(string sleeperKey, string gateKey, string sinkKey);
+
     /// <summary>Waits for the signal <paramref name="signalId"/> as text.</summary>
     Task<string> AwaitText(string signalId);
 

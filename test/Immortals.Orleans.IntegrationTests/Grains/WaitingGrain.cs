@@ -29,6 +29,12 @@ public sealed class WaitingGrain : Grain, IWaitingGrain, IImmortalGrain
         return text;
     }
 
+    public async Task<string> CallSleeper(string sleeperKey, string gateKey, string sinkKey) =>
+        await GrainFactory.GetGrain<IWaitingGrain>(sleeperKey).SleepTwiceThenReport(
+            TimeSpan.FromHours(1),
+            gateKey,
+            sinkKey);
+
     public async Task<string> AwaitText(string signalId) => await ImmortalSignals.WaitAsync<string>(signalId);
 
     public Task SleepWithoutAsync(TimeSpan delay) => ImmortalTime.Delay(delay);
