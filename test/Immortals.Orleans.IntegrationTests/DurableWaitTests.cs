@@ -154,20 +154,49 @@ public sealed class DurableWaitTests(AzuriteFixture azurite) : IClassFixture<Azu
     }
 
     [Fact]
-    public async Task Expired_signal_accepts_new_value()
+    public async Task Received_signal_expires_after_retention()
     {
         var (grain, gateKey, sink) = NewWaiter();
         var signalId = "approval-" + gateKey;
         await ImmortalSignals.SendAsync(grain, signalId, new Decision("erin", false));
 
+        // Unreceived, the signal outlives the retention period; received, it expires one period later.
+        _time.Advance(TimeSpan.FromDays(8));
+        var first = await grain.AwaitApproval(signalId, gateKey, sink.GetPrimaryKeyString())
+            .WaitAsync(TimeSpan.FromSeconds(30));
         _time.Advance(TimeSpan.FromDays(7));
         await ImmortalSignals.SendAsync(grain, signalId, new Decision("erin", true));
-        var result = await grain.AwaitApproval(signalId, gateKey, sink.GetPrimaryKeyString())
+        var second = await grain.AwaitApproval(signalId, gateKey, sink.GetPrimaryKeyString())
             .WaitAsync(TimeSpan.FromSeconds(30));
 
-        Assert.Equal("erin:True", result);
+        Assert.Equal("erin:False", first);
+        Assert.Equal("erin:True", second);
         await Assert.ThrowsAsync<ImmortalSignalConflictException>(
             () => ImmortalSignals.SendAsync(grain, signalId, new Decision("erin", false)));
+    }
+
+    [Fact]
+    public async Task Signal_sent_by_immortal_method_is_recorded()
+    {
+        var (forwarder, gateKey, _) = NewWaiter();
+        var target = _cluster.Client.GetGrain<IWaitingGrain>("target-" + gateKey);
+        var outputId = "forwarded-" + gateKey;
+        var forwarding = forwarder.ForwardText("input-" + gateKey, target.GetPrimaryKeyString(), outputId);
+        await WaitForStoredWaitAsync(forwarder);
+
+        await ImmortalSignals.SendAsync(forwarder, "input-" + gateKey, "go");
+
+        Assert.Equal("go", await forwarding.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal("go", await target.AwaitText(outputId).WaitAsync(TimeSpan.FromSeconds(30)));
+
+        // A second forwarder sends another value under the same id: the conflict is its call's stored result.
+        var other = _cluster.Client.GetGrain<IWaitingGrain>("other-" + gateKey);
+        var conflicting = other.ForwardText("input-" + gateKey, target.GetPrimaryKeyString(), outputId);
+        await WaitForStoredWaitAsync(other);
+        await ImmortalSignals.SendAsync(other, "input-" + gateKey, "stop");
+        var conflict = await Assert.ThrowsAsync<ImmortalSignalConflictException>(
+            () => conflicting.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(outputId, conflict.SignalId);
     }
 
     [Fact]

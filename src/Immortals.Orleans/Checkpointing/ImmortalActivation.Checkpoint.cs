@@ -54,9 +54,20 @@ internal sealed partial class ImmortalActivation
                 var started = Now;
                 var actions = _afterWrite.ToArray();
                 _afterWrite.Clear();
-                var captured = Capture();
-                await RegisterExternalRootsAsync(captured.Roots);
-                await RegisterDelaysAsync(captured.Record);
+                CapturedCheckpoint captured;
+                try
+                {
+                    captured = Capture();
+                    await RegisterExternalRootsAsync(captured.Roots);
+                    await RegisterDelaysAsync(captured.Record);
+                }
+                catch (Exception) when (!_closed)
+                {
+                    // Nothing was stored, so the waiting actions belong to the next write that stores the state.
+                    _afterWrite.InsertRange(0, actions);
+                    throw;
+                }
+
                 if (!await WriteAsync(captured.Record, _stopping.Token))
                 {
                     return;
@@ -268,6 +279,7 @@ internal sealed partial class ImmortalActivation
         }
 
         Acknowledge(captured.ReceivedCalls);
+        CommitWaits(captured.Record);
         UpdateKeepAlive();
         _logger.CheckpointWritten(
             GrainKey,

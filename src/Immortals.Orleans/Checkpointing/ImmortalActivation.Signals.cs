@@ -14,8 +14,9 @@ internal sealed partial class ImmortalActivation
     public Task<T> WaitForSignalAsync<T>(string signalId, string apiName)
     {
         EnterWait(apiName);
-        if (TryGetSignal(signalId, out var signal))
+        if (TryGetSignal(signalId, out var signal) && signal.Stored.Task.IsCompletedSuccessfully)
         {
+            Consume(signal);
             var outcome = SignalOutcome(signalId, ReadSignalValue(signal), typeof(T));
             return outcome.Exception is null
                 ? Task.FromResult(outcome.Value is null ? default! : (T)outcome.Value)
@@ -28,9 +29,10 @@ internal sealed partial class ImmortalActivation
     }
 
     /// <summary>
-    /// Stores a signal and completes the methods waiting for it. Returns once a stored checkpoint contains the
-    /// signal. The first stored value for an id is final: a repeat with identical serialized bytes succeeds, another
-    /// value is rejected. A repeat that arrives while the first value is not yet stored waits for that write first.
+    /// Stores a signal. Returns once a stored checkpoint contains it; only then do the methods waiting for it resume
+    /// (see <see cref="CommitWaits"/>), so no method runs on a value that may not be stored. The first stored value
+    /// for an id is final: a repeat with identical serialized bytes succeeds, another value is rejected. A repeat that
+    /// arrives while the first value is not yet stored waits for that write first.
     /// </summary>
     public async Task DeliverSignalAsync(string signalId, object? value)
     {
@@ -39,6 +41,7 @@ internal sealed partial class ImmortalActivation
         var bytes = _runtime.Serializer.SerializeToArray(value);
         if (TryGetSignal(signalId, out var existing))
         {
+            RequestCheckpoint();
             await existing.Stored.Task;
             if (!existing.Value.AsSpan().SequenceEqual(bytes))
             {
@@ -54,42 +57,74 @@ internal sealed partial class ImmortalActivation
             return;
         }
 
-        var now = _runtime.TimeProvider.GetUtcNow();
+        EnsureSignalFits(signalId, bytes.Length);
         var signal = new SignalRecord
         {
             SignalId = signalId,
             Value = bytes,
-            DeliveredAt = now,
-            ExpiresAt = now + _runtime.Options.SignalRetention,
+            DeliveredAt = _runtime.WaitTimeProvider.GetUtcNow(),
         };
         _signals[signalId] = signal;
-        var waiting = _waits.Values
-            .Where(wait => wait.Record.SignalId == signalId && wait.Record.Kind == WaitKind.Signal && !wait.Completed)
-            .ToList();
-        foreach (var wait in waiting)
-        {
-            CompleteWait(wait, SignalOutcome(signalId, ReadSignalValue(signal), wait.ResultType));
-        }
-
-        var closing = _stopping.Token.Register(() => signal.Stored.TrySetException(new InvalidOperationException(
+        using var closing = _stopping.Token.Register(() => signal.Stored.TrySetException(new InvalidOperationException(
             $"The activation of immortal grain {GrainKey} closed before it stored signal '{signalId}'; send the "
             + "signal again.")));
-        RequestCheckpoint(() => signal.Stored.TrySetResult());
-        try
+        RequestCheckpoint();
+        await signal.Stored.Task;
+        _logger.SignalStored(GrainKey, signalId);
+    }
+
+    /// <summary>Rejects a new signal that would exceed the size or count limit of the grain's signals.</summary>
+    private void EnsureSignalFits(string signalId, int valueBytes)
+    {
+        var options = _runtime.Options;
+        if (valueBytes > options.MaxSignalBytes)
         {
-            await signal.Stored.Task;
-        }
-        finally
-        {
-            closing.Dispose();
+            throw new ArgumentException(
+                $"The value of signal '{signalId}' for immortal grain {GrainKey} serializes to {valueBytes} bytes, "
+                + $"more than {nameof(options.MaxSignalBytes)} ({options.MaxSignalBytes}). Send a smaller value, for "
+                + "example a key of data stored elsewhere.",
+                "value");
         }
 
-        _logger.SignalStored(GrainKey, signalId, waiting.Count);
+        ExpireSignals();
+        if (_signals.Count >= options.MaxSignalsPerGrain)
+        {
+            throw new InvalidOperationException(
+                $"Immortal grain {GrainKey} already keeps {_signals.Count} signals, the maximum "
+                + $"({nameof(options.MaxSignalsPerGrain)}); signal '{signalId}' is rejected. Signals are kept until a "
+                + $"method receives them and then for {nameof(options.SignalRetention)}.");
+        }
     }
+
+    /// <summary>Resumes the methods waiting for a signal that a stored checkpoint now contains.</summary>
+    private void CompleteSignalWaits(SignalRecord signal)
+    {
+        var waiting = _waits.Values
+            .Where(wait => wait.Record.Kind == WaitKind.Signal && wait.Record.SignalId == signal.SignalId
+                && !wait.Completed)
+            .ToList();
+        if (waiting.Count == 0)
+        {
+            return;
+        }
+
+        Consume(signal);
+        foreach (var wait in waiting)
+        {
+            CompleteWait(wait, SignalOutcome(signal.SignalId, ReadSignalValue(signal), wait.ResultType));
+        }
+
+        _logger.SignalReceived(GrainKey, signal.SignalId, waiting.Count);
+    }
+
+    /// <summary>Starts the retention period of a signal when a method first receives its value.</summary>
+    private void Consume(SignalRecord signal) =>
+        signal.ExpiresAt ??= _runtime.WaitTimeProvider.GetUtcNow() + _runtime.Options.SignalRetention;
 
     /// <summary>Returns a signal that has not expired.</summary>
     private bool TryGetSignal(string signalId, out SignalRecord signal) =>
-        _signals.TryGetValue(signalId, out signal!) && signal.ExpiresAt > _runtime.TimeProvider.GetUtcNow();
+        _signals.TryGetValue(signalId, out signal!)
+        && (signal.ExpiresAt is not { } expiresAt || expiresAt > _runtime.WaitTimeProvider.GetUtcNow());
 
     private object? ReadSignalValue(SignalRecord signal) => _runtime.Serializer.Deserialize<object?>(signal.Value);
 
@@ -112,10 +147,10 @@ internal sealed partial class ImmortalActivation
         };
     }
 
-    /// <summary>Removes signals older than <see cref="Hosting.ImmortalOptions.SignalRetention"/>.</summary>
+    /// <summary>Removes signals whose retention period, counted from their first receipt, has passed.</summary>
     private void ExpireSignals()
     {
-        var now = _runtime.TimeProvider.GetUtcNow();
+        var now = _runtime.WaitTimeProvider.GetUtcNow();
         foreach (var expired in _signals.Values.Where(signal => signal.ExpiresAt <= now).ToList())
         {
             _signals.Remove(expired.SignalId);

@@ -18,15 +18,16 @@ internal sealed partial class ImmortalActivation : IImmortalWaits
 
     private readonly Dictionary<long, PendingWait> _waits = [];
     private bool _delaysRegistered;
+    private bool _storedPendingDelays;
     private bool _timersWatchClose;
 
     public Task DelayAsync(TimeSpan delay, string apiName) =>
-        DelayUntilAsync(_runtime.TimeProvider.GetUtcNow() + delay, apiName);
+        DelayUntilAsync(_runtime.WaitTimeProvider.GetUtcNow() + delay, apiName);
 
     public Task DelayUntilAsync(DateTimeOffset dueTime, string apiName)
     {
         EnterWait(apiName);
-        if (dueTime <= _runtime.TimeProvider.GetUtcNow())
+        if (dueTime <= _runtime.WaitTimeProvider.GetUtcNow())
         {
             return Task.CompletedTask;
         }
@@ -40,8 +41,11 @@ internal sealed partial class ImmortalActivation : IImmortalWaits
     /// <remarks>Read it on the activation's scheduler, because a read from another thread may meet a change.</remarks>
     public int StoredPendingWaitCount => _waits.Values.Count(wait => wait.Durable && !wait.Completed);
 
-    /// <summary>Whether a delay waits for its due time, so that the wake-up registry must keep the grain.</summary>
-    private bool HasPendingDelays => _waits.Values.Any(wait => wait.IsPendingDelay);
+    /// <summary>
+    /// Whether a delay waits for its due time in memory or in the last stored checkpoint, so that the wake-up registry
+    /// must keep the grain. A delay that fired but whose completion is not stored yet still counts.
+    /// </summary>
+    private bool HasPendingDelays => _storedPendingDelays || _waits.Values.Any(wait => wait.IsPendingDelay);
 
     /// <summary>
     /// Checks that grain code of this activation calls a wait API on the activation's scheduler, in a root that did
@@ -68,18 +72,33 @@ internal sealed partial class ImmortalActivation : IImmortalWaits
         }
     }
 
-    /// <summary>Adds a wait and requests the checkpoint that stores it. A delay's timer starts after that.</summary>
+    /// <summary>
+    /// Adds a wait and requests the checkpoint that stores it. A delay's timer starts once a stored checkpoint contains
+    /// the wait (see <see cref="CommitWaits"/>).
+    /// </summary>
     private PendingWait AddWait(WaitRecord record, Type resultType)
     {
         record.LeafId = _nextSequence++;
         var wait = new PendingWait(record, LeafCompletion.Create(resultType), resultType);
         _waits.Add(record.LeafId, wait);
         UpdateKeepAlive();
-        RequestCheckpoint(() =>
+        RequestCheckpoint();
+        return wait;
+    }
+
+    /// <summary>
+    /// Applies a stored checkpoint to the waits and signals it contains: waits become durable and their delays start,
+    /// and signals become stored, which replies to their senders and completes the methods waiting for them. Derived
+    /// from the stored record, so that no completion depends on a callback of a write that failed.
+    /// </summary>
+    private void CommitWaits(CheckpointRecord record)
+    {
+        _storedPendingDelays = record.Waits.Any(wait => wait.Kind == WaitKind.Delay && wait.Outcome is null);
+        foreach (var stored in record.Waits)
         {
-            if (!_waits.ContainsKey(wait.LeafId))
+            if (!_waits.TryGetValue(stored.LeafId, out var wait) || wait.Durable)
             {
-                return;
+                continue;
             }
 
             wait.Durable = true;
@@ -87,8 +106,17 @@ internal sealed partial class ImmortalActivation : IImmortalWaits
             {
                 ArmDelay(wait);
             }
-        });
-        return wait;
+        }
+
+        foreach (var stored in record.Signals)
+        {
+            if (_signals.TryGetValue(stored.SignalId, out var signal)
+                && signal.DeliveredAt == stored.DeliveredAt
+                && signal.Stored.TrySetResult())
+            {
+                CompleteSignalWaits(signal);
+            }
+        }
     }
 
     /// <summary>
@@ -102,7 +130,7 @@ internal sealed partial class ImmortalActivation : IImmortalWaits
             return;
         }
 
-        var now = _runtime.TimeProvider.GetUtcNow();
+        var now = _runtime.WaitTimeProvider.GetUtcNow();
         var remaining = wait.Record.DueTime - now;
         wait.Timer?.Dispose();
         wait.Timer = null;
@@ -114,7 +142,7 @@ internal sealed partial class ImmortalActivation : IImmortalWaits
         }
 
         WatchCloseForTimers();
-        wait.Timer = _runtime.TimeProvider.CreateTimer(
+        wait.Timer = _runtime.WaitTimeProvider.CreateTimer(
             _ => OnDelayTimer(wait),
             null,
             remaining < MaxTimerPeriod ? remaining : MaxTimerPeriod,
@@ -214,7 +242,7 @@ internal sealed partial class ImmortalActivation : IImmortalWaits
         }
 
         ExpireSignals();
-        record.Signals = [.. _signals.Values];
+        record.Signals = [.. _signals.Values.Select(signal => signal.Copy())];
     }
 
     /// <summary>Restores stored waits and signals before the rebuild, which requests the waits' tasks.</summary>
@@ -232,6 +260,8 @@ internal sealed partial class ImmortalActivation : IImmortalWaits
             signal.Stored.TrySetResult();
             _signals[signal.SignalId] = signal;
         }
+
+        _storedPendingDelays = record.Waits.Any(wait => wait.Kind == WaitKind.Delay && wait.Outcome is null);
     }
 
     /// <summary>Returns the task of a stored wait for a rebuilt frame, or <see langword="null"/> for calls.</summary>
@@ -262,6 +292,7 @@ internal sealed partial class ImmortalActivation : IImmortalWaits
             else if (wait.Record is { Kind: WaitKind.Signal, SignalId: { } signalId }
                 && _signals.TryGetValue(signalId, out var signal))
             {
+                Consume(signal);
                 CompleteWait(wait, SignalOutcome(signalId, ReadSignalValue(signal), wait.ResultType));
             }
         }
@@ -298,7 +329,8 @@ internal sealed partial class ImmortalActivation : IImmortalWaits
                 + "method async and await the task.";
         }
 
-        if (exception is not FrameCaptureException { Failure: FrameCaptureFailure.UnsupportedAwaiter } capture)
+        if (exception is not FrameCaptureException { Failure: FrameCaptureFailure.UnsupportedAwaiter } capture
+            || !IsSelfCompletingAwait(capture.LocalType))
         {
             return $"{methodName} on immortal grain {GrainKey} cannot be checkpointed: {exception.Message}";
         }
@@ -310,6 +342,16 @@ internal sealed partial class ImmortalActivation : IImmortalWaits
             + "failures, await ImmortalTime.Delay or ImmortalTime.DelayUntil; for a value that arrives later, await "
             + $"ImmortalSignals.WaitAsync. Details: {exception.Message}";
     }
+
+    /// <summary>
+    /// Whether an awaited type is one that completes by itself: the tasks of <c>Task.Delay</c> (with or without a
+    /// time provider), the awaiter of <c>Task.Yield</c>, and timers.
+    /// </summary>
+    private static bool IsSelfCompletingAwait(string? awaitedType) =>
+        awaitedType is not null
+        && (awaitedType.Contains("Delay", StringComparison.Ordinal)
+            || awaitedType.Contains("Yield", StringComparison.Ordinal)
+            || awaitedType.Contains("Timer", StringComparison.Ordinal));
 
     /// <summary>
     /// Writes the grain's wake-up registry entry before the first checkpoint that stores a delay, so that a grain
@@ -329,7 +371,7 @@ internal sealed partial class ImmortalActivation : IImmortalWaits
             return;
         }
 
-        await _runtime.Registry.RegisterAsync(GrainId, () => _closed);
-        _delaysRegistered = true;
+        // A registration that gave up leaves the flag unset, so the next checkpoint tries again.
+        _delaysRegistered = await _runtime.Registry.RegisterAsync(GrainId, () => _closed);
     }
 }

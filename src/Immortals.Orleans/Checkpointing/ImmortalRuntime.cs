@@ -33,9 +33,9 @@ internal sealed class ImmortalRuntime
         Options = options.Value;
         Serializer = serializer;
         Engine = new AsyncFrameEngine(serializer);
-        TimeProvider = services.GetKeyedService<TimeProvider>(ImmortalOptions.TimeProviderServiceKey)
-            ?? services.GetService<TimeProvider>()
-            ?? TimeProvider.System;
+        TimeProvider = services.GetService<TimeProvider>() ?? TimeProvider.System;
+        WaitTimeProvider = services.GetKeyedService<TimeProvider>(ImmortalOptions.TimeProviderServiceKey)
+            ?? TimeProvider;
         Logger = loggerFactory.CreateLogger("Immortals.Orleans.Runtime");
         Registry = new WakeRegistry(this);
         ImmortalWaitsAccessor.Install(static () => ImmortalActivation.CurrentRoot);
@@ -60,6 +60,13 @@ internal sealed class ImmortalRuntime
     public AsyncFrameEngine Engine { get; }
 
     public TimeProvider TimeProvider { get; }
+
+    /// <summary>
+    /// Clock of durable delays and signal retention: the provider registered under
+    /// <see cref="ImmortalOptions.TimeProviderServiceKey"/>, else <see cref="TimeProvider"/>. Back-offs, resends and
+    /// sweeps stay on <see cref="TimeProvider"/>, so a simulated wait clock does not stall them.
+    /// </summary>
+    public TimeProvider WaitTimeProvider { get; }
 
     public ILogger Logger { get; }
 

@@ -23,8 +23,8 @@ internal static partial class ImmortalWaitLog
     public static partial void SignalWaitStarted(this ILogger logger, string grainId, string signalId, long leafId);
 
     [LoggerMessage(EventId = 4204, Level = LogLevel.Information,
-        Message = "Stored signal '{SignalId}' of {GrainId}; it completed {Waits} waiting methods")]
-    public static partial void SignalStored(this ILogger logger, string grainId, string signalId, int waits);
+        Message = "Stored signal '{SignalId}' of {GrainId}")]
+    public static partial void SignalStored(this ILogger logger, string grainId, string signalId);
 
     [LoggerMessage(EventId = 4205, Level = LogLevel.Debug,
         Message = "Signal '{SignalId}' of {GrainId} was delivered again with the stored value")]
@@ -37,6 +37,10 @@ internal static partial class ImmortalWaitLog
     [LoggerMessage(EventId = 4207, Level = LogLevel.Debug,
         Message = "Signal '{SignalId}' of {GrainId} expired and was removed")]
     public static partial void SignalExpired(this ILogger logger, string grainId, string signalId);
+
+    [LoggerMessage(EventId = 4209, Level = LogLevel.Debug,
+        Message = "Signal '{SignalId}' of {GrainId} is stored and resumes {Waits} waiting methods")]
+    public static partial void SignalReceived(this ILogger logger, string grainId, string signalId, int waits);
 
     [LoggerMessage(EventId = 4208, Level = LogLevel.Debug,
         Message = "Dropped wait {LeafId} of {GrainId}: no suspended method awaits it")]

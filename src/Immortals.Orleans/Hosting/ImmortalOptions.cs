@@ -7,9 +7,9 @@ public sealed class ImmortalOptions
     public const string DefaultStorageName = "immortals-local";
 
     /// <summary>
-    /// Service key of a <see cref="TimeProvider"/> that the plugin uses instead of the silo's unkeyed one, for
-    /// durable delays, resend timers and retention. A keyed provider leaves Orleans' own timers (membership probes,
-    /// grain collection) on the unkeyed provider, so a test can drive delays with a simulated clock.
+    /// Service key of a <see cref="TimeProvider"/> that durable delays and signal retention use instead of the silo's
+    /// unkeyed one. A keyed provider leaves Orleans' own timers (membership probes, grain collection) and the plugin's
+    /// back-offs, resends and sweeps on the unkeyed provider, so a test can drive delays with a simulated clock.
     /// </summary>
     public const string TimeProviderServiceKey = "immortals";
 
@@ -37,11 +37,17 @@ public sealed class ImmortalOptions
     public TimeSpan RequestResultRetention { get; set; } = TimeSpan.FromDays(1);
 
     /// <summary>
-    /// How long a signal delivered to an immortal grain is kept in its checkpoint, counted from its delivery. Within
-    /// this period a repeat of the signal is checked against the stored value, and a method that waits for it gets
-    /// it at once. Afterwards the id is forgotten.
+    /// How long a signal delivered to an immortal grain is kept in its checkpoint after a method first received its
+    /// value. A signal that no method received yet is kept until one does. Within this period a repeat of the signal
+    /// is checked against the stored value. Afterwards the id is forgotten.
     /// </summary>
     public TimeSpan SignalRetention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Largest number of signals one grain keeps; a delivery beyond it is rejected.</summary>
+    public int MaxSignalsPerGrain { get; set; } = 1000;
+
+    /// <summary>Largest serialized size of a signal's value, in bytes; a larger value is rejected.</summary>
+    public int MaxSignalBytes { get; set; } = 64 * 1024;
 
     /// <summary>First delay before a failed checkpoint write is retried, doubled up to one minute.</summary>
     public TimeSpan StorageRetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);

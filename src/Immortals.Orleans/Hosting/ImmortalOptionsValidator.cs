@@ -22,6 +22,16 @@ internal sealed class ImmortalOptionsValidator(ImmortalOptions options, IService
                 + $"{nameof(ImmortalOptions.ResendDelay)} ({options.ResendDelay})");
         }
 
+        if (options.MaxSignalsPerGrain < 1)
+        {
+            throw Invalid(nameof(ImmortalOptions.MaxSignalsPerGrain), $"is {options.MaxSignalsPerGrain}; use 1 or more");
+        }
+
+        if (options.MaxSignalBytes < 1)
+        {
+            throw Invalid(nameof(ImmortalOptions.MaxSignalBytes), $"is {options.MaxSignalBytes}; use 1 or more");
+        }
+
         if (options.RegistryShards is < 1 or > 1024)
         {
             throw Invalid(nameof(ImmortalOptions.RegistryShards), $"is {options.RegistryShards}; use 1 to 1024");

@@ -15,9 +15,21 @@ internal sealed class SignalRecord
     [Id(2)]
     public DateTimeOffset DeliveredAt { get; set; }
 
-    /// <summary>When the signal is forgotten.</summary>
+    /// <summary>
+    /// When the signal is forgotten: the retention period after a method first received its value, or
+    /// <see langword="null"/> while no method has.
+    /// </summary>
     [Id(3)]
-    public DateTimeOffset ExpiresAt { get; set; }
+    public DateTimeOffset? ExpiresAt { get; set; }
+
+    /// <summary>Returns a copy with the current values, without the in-memory completion.</summary>
+    public SignalRecord Copy() => new()
+    {
+        SignalId = SignalId,
+        Value = Value,
+        DeliveredAt = DeliveredAt,
+        ExpiresAt = ExpiresAt,
+    };
 
     [NonSerialized]
     private TaskCompletionSource? _stored;

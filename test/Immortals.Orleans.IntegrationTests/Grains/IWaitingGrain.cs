@@ -24,6 +24,12 @@ public interface IWaitingGrain : IGrainWithStringKey
     /// </summary>
     Task<string> CallSleeper(string sleeperKey, string gateKey, string sinkKey);
 
+    /// <summary>
+    /// Waits for the text signal <paramref name="inputId"/> and sends its value to the grain
+    /// <paramref name="targetKey"/> as signal <paramref name="outputId"/>.
+    /// </summary>
+    Task<string> ForwardText(string inputId, string targetKey, string outputId);
+
     /// <summary>Waits for the signal <paramref name="signalId"/> as text.</summary>
     Task<string> AwaitText(string signalId);
 

@@ -35,6 +35,13 @@ public sealed class WaitingGrain : Grain, IWaitingGrain, IImmortalGrain
             gateKey,
             sinkKey);
 
+    public async Task<string> ForwardText(string inputId, string targetKey, string outputId)
+    {
+        var text = await ImmortalSignals.WaitAsync<string>(inputId);
+        await ImmortalSignals.SendAsync(GrainFactory.GetGrain<IWaitingGrain>(targetKey), outputId, text);
+        return text;
+    }
+
     public async Task<string> AwaitText(string signalId) => await ImmortalSignals.WaitAsync<string>(signalId);
 
     public Task SleepWithoutAsync(TimeSpan delay) => ImmortalTime.Delay(delay);
