@@ -200,6 +200,30 @@ public sealed class DurableWaitTests(AzuriteFixture azurite) : IClassFixture<Azu
     }
 
     [Fact]
+    public async Task Failed_captures_keep_waiters()
+    {
+        var grain = _cluster.Client.GetGrain<IFlakyFieldGrain>("flaky-" + Guid.NewGuid().ToString("N"));
+        var signalId = "signal-" + grain.GetPrimaryKeyString();
+
+        // While the field cannot be serialized, every capture of the grain fails and nothing is stored.
+        var setting = grain.SetUnserializable(true);
+        var sleeping = grain.Sleep();
+        var sending = ImmortalSignals.SendAsync(grain, signalId, "v");
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        Assert.False(sending.IsCompleted);
+
+        await grain.SetUnserializable(false).WaitAsync(TimeSpan.FromSeconds(30));
+        await setting.WaitAsync(TimeSpan.FromSeconds(30));
+        await sending.WaitAsync(TimeSpan.FromSeconds(30));
+        await ImmortalSignals.SendAsync(grain, signalId, "v").WaitAsync(TimeSpan.FromSeconds(30));
+        await Assert.ThrowsAsync<ImmortalSignalConflictException>(
+            () => ImmortalSignals.SendAsync(grain, signalId, "w").WaitAsync(TimeSpan.FromSeconds(30)));
+        await WaitForStoredWaitAsync(grain);
+        _time.Advance(TimeSpan.FromHours(1));
+        await sleeping.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
     public async Task Signal_of_other_type_fails_wait()
     {
         var (grain, gateKey, _) = NewWaiter();
