@@ -26,7 +26,28 @@ public static class ImmortalSignals
     {
         ArgumentException.ThrowIfNullOrEmpty(signalId);
         const string apiName = $"{nameof(ImmortalSignals)}.{nameof(WaitAsync)}";
-        return ImmortalWaitsAccessor.Current(apiName).WaitForSignalAsync<T>(signalId, apiName);
+        return ImmortalWaitsAccessor.Current(apiName).WaitForSignalAsync<T>(signalId, null, apiName);
+    }
+
+    /// <summary>
+    /// Waits for the signal <paramref name="signalId"/> of the current immortal grain for at most
+    /// <paramref name="timeout"/>, durably: the deadline is stored with the wait, like the due time of a delay.
+    /// </summary>
+    /// <typeparam name="T">Type of the value.</typeparam>
+    /// <param name="signalId">Correlation id of the signal.</param>
+    /// <param name="timeout">Longest wait, on the clock of <see cref="ImmortalTime"/>.</param>
+    /// <returns>
+    /// A task that completes with the delivered value, or fails with <see cref="TimeoutException"/> when the timeout
+    /// passes first. A signal that arrives after the timeout is still stored for later waits.
+    /// </returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative.</exception>
+    /// <exception cref="InvalidOperationException">The caller is not a method of an immortal grain.</exception>
+    public static Task<T> WaitAsync<T>(string signalId, TimeSpan timeout)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(signalId);
+        ArgumentOutOfRangeException.ThrowIfLessThan(timeout, TimeSpan.Zero);
+        const string apiName = $"{nameof(ImmortalSignals)}.{nameof(WaitAsync)}";
+        return ImmortalWaitsAccessor.Current(apiName).WaitForSignalAsync<T>(signalId, timeout, apiName);
     }
 
     /// <summary>

@@ -224,6 +224,27 @@ public sealed class DurableWaitTests(AzuriteFixture azurite) : IClassFixture<Azu
     }
 
     [Fact]
+    public async Task Signal_wait_times_out_at_deadline()
+    {
+        var (late, gateKey, _) = NewWaiter();
+        var answered = _cluster.Client.GetGrain<IWaitingGrain>("answered-" + gateKey);
+        var timingOut = late.AwaitTextWithin("late-" + gateKey, TimeSpan.FromHours(1));
+        var answering = answered.AwaitTextWithin("answered-" + gateKey, TimeSpan.FromHours(1));
+        await WaitForStoredWaitAsync(late);
+        await WaitForStoredWaitAsync(answered);
+
+        await ImmortalSignals.SendAsync(answered, "answered-" + gateKey, "yes");
+        Assert.Equal("yes", await answering.WaitAsync(TimeSpan.FromSeconds(30)));
+        _time.Advance(TimeSpan.FromHours(1) - TimeSpan.FromSeconds(1));
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        Assert.False(timingOut.IsCompleted);
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        var timeout = await Assert.ThrowsAsync<TimeoutException>(() => timingOut.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains($"'late-{gateKey}'", timeout.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Signal_of_other_type_fails_wait()
     {
         var (grain, gateKey, _) = NewWaiter();

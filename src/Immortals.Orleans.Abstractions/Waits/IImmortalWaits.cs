@@ -13,7 +13,8 @@ internal interface IImmortalWaits
     Task DelayAsync(TimeSpan delay, string apiName);
 
     /// <summary>
-    /// Returns a task that completes with the value delivered to this grain under <paramref name="signalId"/>.
+    /// Returns a task that completes with the value delivered to this grain under <paramref name="signalId"/>, or
+    /// fails with <see cref="TimeoutException"/> once <paramref name="timeout"/> has passed without it.
     /// </summary>
-    Task<T> WaitForSignalAsync<T>(string signalId, string apiName);
+    Task<T> WaitForSignalAsync<T>(string signalId, TimeSpan? timeout, string apiName);
 }

@@ -11,7 +11,7 @@ internal sealed partial class ImmortalActivation
 {
     private readonly Dictionary<string, SignalRecord> _signals = new(StringComparer.Ordinal);
 
-    public Task<T> WaitForSignalAsync<T>(string signalId, string apiName)
+    public Task<T> WaitForSignalAsync<T>(string signalId, TimeSpan? timeout, string apiName)
     {
         EnterWait(apiName);
         if (TryGetSignal(signalId, out var signal) && signal.Stored.Task.IsCompletedSuccessfully)
@@ -23,7 +23,14 @@ internal sealed partial class ImmortalActivation
                 : Task.FromException<T>(outcome.Exception);
         }
 
-        var wait = AddWait(new WaitRecord { Kind = WaitKind.Signal, SignalId = signalId }, typeof(T));
+        var record = new WaitRecord { Kind = WaitKind.Signal, SignalId = signalId };
+        if (timeout is { } limit)
+        {
+            record.HasDeadline = true;
+            record.DueTime = _runtime.WaitTimeProvider.GetUtcNow() + limit;
+        }
+
+        var wait = AddWait(record, typeof(T));
         _logger.SignalWaitStarted(GrainKey, signalId, wait.LeafId);
         return (Task<T>)wait.Leaf.Task;
     }

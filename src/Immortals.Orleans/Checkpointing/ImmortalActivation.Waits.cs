@@ -93,7 +93,7 @@ internal sealed partial class ImmortalActivation : IImmortalWaits
     /// </summary>
     private void CommitWaits(CheckpointRecord record)
     {
-        _storedPendingDelays = record.Waits.Any(wait => wait.Kind == WaitKind.Delay && wait.Outcome is null);
+        _storedPendingDelays = record.Waits.Any(IsStoredPendingDelay);
         foreach (var stored in record.Waits)
         {
             if (!_waits.TryGetValue(stored.LeafId, out var wait) || wait.Durable)
@@ -137,7 +137,7 @@ internal sealed partial class ImmortalActivation : IImmortalWaits
         if (remaining <= TimeSpan.Zero)
         {
             _logger.DelayFired(GrainKey, wait.LeafId, wait.Record.DueTime, now);
-            CompleteWait(wait, new CallOutcome());
+            CompleteWait(wait, wait.Record.Kind == WaitKind.Delay ? new CallOutcome() : SignalTimeout(wait.Record));
             return;
         }
 
@@ -162,6 +162,15 @@ internal sealed partial class ImmortalActivation : IImmortalWaits
             return Task.CompletedTask;
         });
     }
+
+    private static bool IsStoredPendingDelay(WaitRecord wait) =>
+        wait.Outcome is null && (wait.Kind == WaitKind.Delay || wait.HasDeadline);
+
+    private CallOutcome SignalTimeout(WaitRecord wait) => new()
+    {
+        Exception = new TimeoutException(
+            $"Immortal grain {GrainKey} received no signal '{wait.SignalId}' before {wait.DueTime:o}."),
+    };
 
     /// <summary>Disposes every delay timer once the activation closes, so that no timer outlives it.</summary>
     private void WatchCloseForTimers()
@@ -261,7 +270,7 @@ internal sealed partial class ImmortalActivation : IImmortalWaits
             _signals[signal.SignalId] = signal;
         }
 
-        _storedPendingDelays = record.Waits.Any(wait => wait.Kind == WaitKind.Delay && wait.Outcome is null);
+        _storedPendingDelays = record.Waits.Any(IsStoredPendingDelay);
     }
 
     /// <summary>Returns the task of a stored wait for a rebuilt frame, or <see langword="null"/> for calls.</summary>
@@ -359,7 +368,7 @@ internal sealed partial class ImmortalActivation : IImmortalWaits
     /// </summary>
     private async Task RegisterDelaysAsync(CheckpointRecord record)
     {
-        if (_delaysRegistered || !record.Waits.Any(wait => wait.Kind == WaitKind.Delay && wait.Outcome is null))
+        if (_delaysRegistered || !record.Waits.Any(IsStoredPendingDelay))
         {
             return;
         }

@@ -23,5 +23,9 @@ internal sealed class PendingWait(WaitRecord record, LeafCompletion leaf, Type r
 
     public bool Completed => Record.Outcome is not null;
 
-    public bool IsPendingDelay => Record.Kind == WaitKind.Delay && !Completed;
+    /// <summary>
+    /// Whether the wait has not completed and completes at <see cref="WaitRecord.DueTime"/> at the latest: a delay,
+    /// or a signal wait with a deadline. Such waits need a timer and a wake-up after a silo failure.
+    /// </summary>
+    public bool IsPendingDelay => !Completed && (Record.Kind == WaitKind.Delay || Record.HasDeadline);
 }

@@ -14,7 +14,9 @@ internal sealed class WaitRecord
     [Id(1)]
     public WaitKind Kind { get; set; }
 
-    /// <summary>Due time of a delay, on the silo's <see cref="TimeProvider"/> clock.</summary>
+    /// <summary>
+    /// Due time of a delay, or the deadline of a signal wait when <see cref="HasDeadline"/> is set, on the wait clock.
+    /// </summary>
     [Id(2)]
     public DateTimeOffset DueTime { get; set; }
 
@@ -28,6 +30,10 @@ internal sealed class WaitRecord
     [Id(4)]
     public byte[]? Outcome { get; set; }
 
+    /// <summary>Whether a signal wait fails with a timeout at <see cref="DueTime"/>.</summary>
+    [Id(5)]
+    public bool HasDeadline { get; set; }
+
     /// <summary>Returns a copy with the current values.</summary>
     public WaitRecord Copy() => new()
     {
@@ -36,5 +42,6 @@ internal sealed class WaitRecord
         DueTime = DueTime,
         SignalId = SignalId,
         Outcome = Outcome,
+        HasDeadline = HasDeadline,
     };
 }

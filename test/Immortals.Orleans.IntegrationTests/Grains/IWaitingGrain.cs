@@ -30,6 +30,9 @@ public interface IWaitingGrain : IGrainWithStringKey
     /// </summary>
     Task<string> ForwardText(string inputId, string targetKey, string outputId);
 
+    /// <summary>Waits for the signal <paramref name="signalId"/> as text for at most <paramref name="timeout"/>.</summary>
+    Task<string> AwaitTextWithin(string signalId, TimeSpan timeout);
+
     /// <summary>Waits for the signal <paramref name="signalId"/> as text.</summary>
     Task<string> AwaitText(string signalId);
 

@@ -42,6 +42,9 @@ public sealed class WaitingGrain : Grain, IWaitingGrain, IImmortalGrain
         return text;
     }
 
+    public async Task<string> AwaitTextWithin(string signalId, TimeSpan timeout) =>
+        await ImmortalSignals.WaitAsync<string>(signalId, timeout);
+
     public async Task<string> AwaitText(string signalId) => await ImmortalSignals.WaitAsync<string>(signalId);
 
     public Task SleepWithoutAsync(TimeSpan delay) => ImmortalTime.Delay(delay);
