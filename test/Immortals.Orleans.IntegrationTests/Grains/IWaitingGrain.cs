@@ -30,7 +30,7 @@ public interface IWaitingGrain : IGrainWithStringKey
     /// </summary>
     Task<string> ForwardText(string inputId, string targetKey, string outputId);
 
-    /// <summary>Waits for the signal <paramref name="signalId"/> as text for at most <paramref name="timeout"/>.</summary>
+    /// <summary>Waits for the text signal <paramref name="signalId"/> for at most <paramref name="timeout"/>.</summary>
     Task<string> AwaitTextWithin(string signalId, TimeSpan timeout);
 
     /// <summary>Waits for the signal <paramref name="signalId"/> as text.</summary>
