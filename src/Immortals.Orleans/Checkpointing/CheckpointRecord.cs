@@ -1,6 +1,7 @@
 using Immortals.Orleans.Calls;
 using Immortals.Orleans.Delivery;
 using Immortals.Orleans.Roots;
+using Immortals.Orleans.Waits;
 
 namespace Immortals.Orleans.Checkpointing;
 
@@ -78,4 +79,12 @@ internal sealed class CheckpointRecord
     /// <summary>Cancel requests for request ids that the grain had not admitted when they arrived.</summary>
     [Id(31)]
     public List<PendingCancel> PendingCancels { get; set; } = [];
+
+    /// <summary>Durable delays and signal waits that suspended methods await.</summary>
+    [Id(20)]
+    public List<WaitRecord> Waits { get; set; } = [];
+
+    /// <summary>Signals delivered to the grain that have not expired.</summary>
+    [Id(21)]
+    public List<SignalRecord> Signals { get; set; } = [];
 }

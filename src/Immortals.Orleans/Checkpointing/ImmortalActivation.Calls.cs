@@ -1,6 +1,7 @@
 using Immortals.Orleans.Calls;
 using Immortals.Orleans.Delivery;
 using Immortals.Orleans.Diagnostics;
+using Immortals.Orleans.Filters;
 using Orleans.CodeGeneration;
 using Orleans.Serialization.Invocation;
 
@@ -31,7 +32,8 @@ internal sealed partial class ImmortalActivation
             Sequence = _nextSequence++,
             Target = context.TargetId,
             InterfaceType = context.InterfaceType.ToString(),
-            TargetIsImmortal = _runtime.IsImmortal(context.TargetId.Type),
+            TargetIsImmortal = _runtime.IsImmortal(context.TargetId.Type)
+                && CallInterception.IsUserCall(context.TargetId, context.Request.GetInterfaceType()),
             Request = _runtime.Serializer.SerializeToArray<IInvokable>(context.Request),
             MethodName = context.InterfaceName + "." + context.MethodName,
             OneWay = IsOneWay(context.Request),

@@ -93,16 +93,29 @@ internal sealed partial class ImmortalActivation
                 try
                 {
                     captured = Capture(failUncapturableRoots: !optionalOnly);
+                    if (captured is not null)
+                    {
+                        await RegisterExternalRootsAsync(captured.Roots);
+                        await RegisterDelaysAsync(captured.Record);
+                    }
                 }
                 catch (Exception exception) when (
                     optionalOnly && exception is FrameCaptureException or FrameCaptureDeferredException)
                 {
+                    _afterWrite.InsertRange(0, actions);
                     foreach (var waiter in optionalWaiters)
                     {
                         waiter.TrySetException(exception);
                     }
 
                     continue;
+                }
+                catch (Exception) when (!_closed)
+                {
+                    // Nothing was stored, so the waiting actions belong to the next write that stores the state.
+                    _afterWrite.InsertRange(0, actions);
+                    _optionalWaiters.InsertRange(0, optionalWaiters);
+                    throw;
                 }
 
                 if (captured is null)
@@ -116,7 +129,6 @@ internal sealed partial class ImmortalActivation
                     continue;
                 }
 
-                await RegisterExternalRootsAsync(captured.Roots);
                 if (!await WriteAsync(captured.Record, _stopping.Token))
                 {
                     return;
@@ -253,6 +265,7 @@ internal sealed partial class ImmortalActivation
             record.Calls.Add(call.Record);
         }
 
+        CaptureWaits(record, referenced);
         var roots = _roots.Values.ToList();
         record.Roots = [.. roots.Select(root => root.Record)];
         var outbox = _outbox.Values.ToList();
@@ -292,6 +305,7 @@ internal sealed partial class ImmortalActivation
             request.AddCancellationToken(root.RootId, root.CancellationToken);
         }
 
+        AddWaitLeaves(request);
         return request;
     }
 
@@ -365,6 +379,7 @@ internal sealed partial class ImmortalActivation
         }
 
         Acknowledge(captured.ReceivedCalls);
+        CommitWaits(captured.Record);
         UpdateKeepAlive();
         _logger.CheckpointWritten(
             GrainKey,

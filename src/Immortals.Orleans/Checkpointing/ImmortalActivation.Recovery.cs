@@ -172,6 +172,7 @@ internal sealed partial class ImmortalActivation
 
         _storedRequests = CapturedRequestState.Of(record.Roots, _pendingCancels.Keys);
 
+        RestoreWaits(record);
         var roots = new List<ActiveRoot>();
         foreach (var stored in record.Roots.OrderBy(root => root.RootId))
         {
@@ -239,6 +240,7 @@ internal sealed partial class ImmortalActivation
             call.Leaf.Complete(ReadOutcome(call.Record.Outcome!));
         }
 
+        CompleteRestoredWaits();
         UpdateKeepAlive();
     }
 
@@ -283,6 +285,11 @@ internal sealed partial class ImmortalActivation
 
     private Task CreateLeaf(LeafRequest leaf)
     {
+        if (CreateWaitLeaf(leaf) is { } waitTask)
+        {
+            return waitTask;
+        }
+
         if (!_calls.TryGet(leaf.LeafId, out var call))
         {
             throw new ImmortalRecoveryException(
@@ -320,12 +327,15 @@ internal sealed partial class ImmortalActivation
         }
 
         Acknowledge([.. _calls.All.Where(call => call.State == CallState.Durable)]);
-        if (_roots.Values.Any(root => root.Record.Origin == RootOrigin.External))
+        ArmRestoredDelays();
+        if (_roots.Values.Any(root => root.Record.Origin == RootOrigin.External) || HasPendingDelays)
         {
             foreach (var root in _roots.Values)
             {
                 root.Registered = true;
             }
+
+            _delaysRegistered = true;
 
             _ = _runtime.Registry.RegisterAsync(GrainId, () => _closed);
         }

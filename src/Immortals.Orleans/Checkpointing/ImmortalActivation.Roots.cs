@@ -162,9 +162,9 @@ internal sealed partial class ImmortalActivation
     }
 
     /// <summary>
-    /// Returns whether the grain has roots started by clients or ordinary grains, stored or about to be stored. The
-    /// registry sweep keeps the grain's entry while this is true, because the entry is written before the checkpoint
-    /// that stores such a root.
+    /// Returns whether the grain has roots started by clients or ordinary grains, or pending durable delays, stored or
+    /// about to be stored. The registry sweep keeps the grain's entry while this is true, because the entry is written
+    /// before the checkpoint that stores such a root or delay.
     /// </summary>
     public bool HasExternalWork()
     {
@@ -173,7 +173,14 @@ internal sealed partial class ImmortalActivation
             ResendAll(force: true);
         }
 
-        return _roots.Values.Any(root => root.Record.Origin == RootOrigin.External);
+        if (_roots.Values.Any(root => root.Record.Origin == RootOrigin.External) || HasPendingDelays)
+        {
+            return true;
+        }
+
+        // The sweep removes the entry after this reply, so the next delay must register the grain again.
+        _delaysRegistered = false;
+        return false;
     }
 
     private DeliveryReply CompletedOrAccepted((GrainId, Guid, long) key)
@@ -411,7 +418,7 @@ internal sealed partial class ImmortalActivation
         var error = new ImmortalCheckpointException(
             GrainKey,
             root.Record.MethodName,
-            $"{root.Record.MethodName} on immortal grain {GrainKey} cannot be checkpointed: {exception.Message}",
+            CheckpointFailureMessage(root, exception),
             exception);
         CompleteRoot(root, new CallOutcome { Exception = error });
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Immortals.Orleans.Hosting;
 using Immortals.Orleans.StateMachines;
+using Immortals.Orleans.Waits;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -33,8 +34,11 @@ internal sealed class ImmortalRuntime
         Serializer = serializer;
         Engine = new AsyncFrameEngine(serializer);
         TimeProvider = services.GetService<TimeProvider>() ?? TimeProvider.System;
+        WaitTimeProvider = services.GetKeyedService<TimeProvider>(ImmortalOptions.TimeProviderServiceKey)
+            ?? TimeProvider;
         Logger = loggerFactory.CreateLogger("Immortals.Orleans.Runtime");
         Registry = new WakeRegistry(this);
+        ImmortalWaitsAccessor.Install(static () => ImmortalActivation.CurrentRoot);
 
         // The host signals stopping before the silo drops its connections, so activations close before their calls
         // in flight fail because of the shutdown.
@@ -56,6 +60,13 @@ internal sealed class ImmortalRuntime
     public AsyncFrameEngine Engine { get; }
 
     public TimeProvider TimeProvider { get; }
+
+    /// <summary>
+    /// Clock of durable delays and signal retention: the provider registered under
+    /// <see cref="ImmortalOptions.TimeProviderServiceKey"/>, else <see cref="TimeProvider"/>. Back-offs, resends and
+    /// sweeps stay on <see cref="TimeProvider"/>, so a simulated wait clock does not stall them.
+    /// </summary>
+    public TimeProvider WaitTimeProvider { get; }
 
     public ILogger Logger { get; }
 

@@ -1,8 +1,8 @@
 namespace Immortals.Orleans.Checkpointing;
 
 /// <summary>
-/// One shard of the wake-up registry: the grains that may have methods started by clients or ordinary grains,
-/// each with the stamp of its last registration.
+/// One shard of the wake-up registry: the grains that may have methods started by clients or ordinary grains, or
+/// pending durable delays, each with the stamp of its last registration.
 /// </summary>
 /// <remarks>
 /// A grain writes a fresh stamp before the first checkpoint that stores a new such method. The sweeper removes an

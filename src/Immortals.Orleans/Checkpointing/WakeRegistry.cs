@@ -21,9 +21,9 @@ internal sealed class WakeRegistry(ImmortalRuntime runtime)
 
     /// <summary>
     /// Writes a fresh stamp for a grain, retrying conflicts and storage failures until it succeeds, the attempts run
-    /// out or <paramref name="abandon"/> returns <see langword="true"/>.
+    /// out or <paramref name="abandon"/> returns <see langword="true"/>. Returns whether the stamp was written.
     /// </summary>
-    public async Task RegisterAsync(GrainId grainId, Func<bool> abandon)
+    public async Task<bool> RegisterAsync(GrainId grainId, Func<bool> abandon)
     {
         var shard = ShardOf(grainId);
         var delay = runtime.Options.StorageRetryDelay;
@@ -35,7 +35,7 @@ internal sealed class WakeRegistry(ImmortalRuntime runtime)
                 state.State ??= new RegistryShard();
                 state.State.Grains[grainId] = Guid.NewGuid();
                 await runtime.Storage.WriteStateAsync(StateName, ShardId(shard), state);
-                return;
+                return true;
             }
             catch (InconsistentStateException)
             {
@@ -51,6 +51,8 @@ internal sealed class WakeRegistry(ImmortalRuntime runtime)
             await Task.Delay(delay, runtime.TimeProvider);
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.TicksPerSecond * 10));
         }
+
+        return false;
     }
 
     /// <summary>

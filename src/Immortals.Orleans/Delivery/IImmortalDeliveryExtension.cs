@@ -52,7 +52,7 @@ public interface IImmortalDeliveryExtension : IGrainExtension
 
     /// <summary>
     /// Activates the grain, which recovers it and resumes its work. Returns whether its stored checkpoint contains
-    /// methods started by clients or ordinary grains.
+    /// methods started by clients or ordinary grains, or pending durable delays.
     /// </summary>
     [AlwaysInterleave]
     Task<bool> Wake();

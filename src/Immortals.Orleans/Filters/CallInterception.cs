@@ -1,3 +1,4 @@
+using Immortals.Orleans.Waits;
 using Orleans.Runtime;
 
 namespace Immortals.Orleans.Filters;
@@ -24,4 +25,12 @@ internal static class CallInterception
         var assembly = interfaceType.Assembly.GetName().Name ?? string.Empty;
         return !assembly.StartsWith("Orleans", StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// Whether an immortal grain method's call is recorded and sent only after a stored checkpoint: a call to a user
+    /// grain interface, or a signal sent with <see cref="ImmortalSignals.SendAsync{T}"/>. A signal is an output like
+    /// a call, and an identical repeat is safe, so it is sent like a call to an ordinary grain.
+    /// </summary>
+    public static bool IsRecordedCall(GrainId target, Type? interfaceType) =>
+        IsUserCall(target, interfaceType) || interfaceType == typeof(IImmortalSignalExtension);
 }

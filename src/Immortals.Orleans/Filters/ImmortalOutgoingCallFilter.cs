@@ -14,7 +14,7 @@ internal sealed class ImmortalOutgoingCallFilter : IOutgoingGrainCallFilter
         if (activation is null
             || ImmortalActivation.IsPluginSend
             || !ReferenceEquals(context.SourceContext, activation.Context)
-            || !CallInterception.IsUserCall(context.TargetId, context.Request.GetInterfaceType()))
+            || !CallInterception.IsRecordedCall(context.TargetId, context.Request.GetInterfaceType()))
         {
             // NOTE: a call that grain code makes off the activation's scheduler (after ConfigureAwait(false) or in
             // Task.Run) has no source context and leaves as a plain call, also when it runs again after recovery.

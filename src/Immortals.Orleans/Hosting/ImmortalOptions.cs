@@ -7,6 +7,13 @@ public sealed class ImmortalOptions
     public const string DefaultStorageName = "immortals-local";
 
     /// <summary>
+    /// Service key of a <see cref="TimeProvider"/> that durable delays and signal retention use instead of the silo's
+    /// unkeyed one. A keyed provider leaves Orleans' own timers (membership probes, grain collection) and the plugin's
+    /// back-offs, resends and sweeps on the unkeyed provider, so a test can drive delays with a simulated clock.
+    /// </summary>
+    public const string TimeProviderServiceKey = "immortals";
+
+    /// <summary>
     /// Name of the Orleans grain storage provider (<c>IGrainStorage</c>) that keeps checkpoints, for example one
     /// added with <c>AddAzureTableImmortalStorage</c>. When <see langword="null"/>, checkpoints go to a local
     /// directory store named <see cref="DefaultStorageName"/> in <see cref="DefaultDirectory"/>.
@@ -40,6 +47,19 @@ public sealed class ImmortalOptions
     /// <see cref="Timeout.InfiniteTimeSpan"/> remembers expired ids for good.
     /// </summary>
     public TimeSpan ExpiredRequestIdRetention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// How long a signal delivered to an immortal grain is kept in its checkpoint after a method first received its
+    /// value. A signal that no method received yet is kept until one does. Within this period a repeat of the signal
+    /// is checked against the stored value. Afterwards the id is forgotten.
+    /// </summary>
+    public TimeSpan SignalRetention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Largest number of signals one grain keeps; a delivery beyond it is rejected.</summary>
+    public int MaxSignalsPerGrain { get; set; } = 1000;
+
+    /// <summary>Largest serialized size of a signal's value, in bytes; a larger value is rejected.</summary>
+    public int MaxSignalBytes { get; set; } = 64 * 1024;
 
     /// <summary>First delay before a failed checkpoint write is retried, doubled up to one minute.</summary>
     public TimeSpan StorageRetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);

@@ -17,6 +17,7 @@ internal sealed class ImmortalOptionsValidator(ImmortalOptions options, IService
             RequirePositive(options.ExpiredRequestIdRetention, nameof(ImmortalOptions.ExpiredRequestIdRetention));
         }
 
+        RequirePositive(options.SignalRetention, nameof(ImmortalOptions.SignalRetention));
         RequirePositive(options.StorageRetryDelay, nameof(ImmortalOptions.StorageRetryDelay));
         RequirePositive(options.RecoveryTimeout, nameof(ImmortalOptions.RecoveryTimeout));
         RequirePositive(options.RegistrySweepPeriod, nameof(ImmortalOptions.RegistrySweepPeriod));
@@ -24,6 +25,16 @@ internal sealed class ImmortalOptionsValidator(ImmortalOptions options, IService
         {
             throw Invalid(nameof(ImmortalOptions.MaxResendDelay), $"is {options.MaxResendDelay}, less than "
                 + $"{nameof(ImmortalOptions.ResendDelay)} ({options.ResendDelay})");
+        }
+
+        if (options.MaxSignalsPerGrain < 1)
+        {
+            throw Invalid(nameof(ImmortalOptions.MaxSignalsPerGrain), $"is {options.MaxSignalsPerGrain}; use 1 or more");
+        }
+
+        if (options.MaxSignalBytes < 1)
+        {
+            throw Invalid(nameof(ImmortalOptions.MaxSignalBytes), $"is {options.MaxSignalBytes}; use 1 or more");
         }
 
         if (options.RegistryShards is < 1 or > 1024)

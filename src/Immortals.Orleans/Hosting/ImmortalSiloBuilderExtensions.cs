@@ -2,6 +2,7 @@ using Immortals.Orleans.Checkpointing;
 using Immortals.Orleans.Delivery;
 using Immortals.Orleans.Filters;
 using Immortals.Orleans.Roots;
+using Immortals.Orleans.Waits;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -43,6 +44,7 @@ public static class ImmortalSiloBuilderExtensions
         builder.AddIncomingGrainCallFilter<ImmortalIncomingCallFilter>();
         builder.AddGrainExtension<IImmortalDeliveryExtension, ImmortalDeliveryExtension>();
         builder.AddGrainExtension<IImmortalRequestExtension, ImmortalRequestExtension>();
+        builder.AddGrainExtension<IImmortalSignalExtension, ImmortalSignalExtension>();
         builder.Services.TryAddSingleton<ImmortalRuntime>();
         builder.Services.AddSingleton<IConfigureGrainContextProvider, ImmortalGrainContextConfigurator>();
         builder.Services.AddSingleton<WakeScanner>();

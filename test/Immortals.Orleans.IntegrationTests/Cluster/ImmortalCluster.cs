@@ -42,6 +42,7 @@ public sealed class ImmortalCluster : IAsyncDisposable
     /// <param name="serviceId">Orleans service id; clusters that share it and the table share checkpoints.</param>
     /// <param name="clientResponseTimeout">Response timeout of the cluster client; two minutes when not set.</param>
     /// <param name="configureImmortals">Changes the immortal grain options after the harness set its own.</param>
+    /// <param name="configureSilo">Configures every silo further, for example to register a time provider.</param>
     public static async Task<ImmortalCluster> StartAsync(
         string connectionString,
         short silos,
@@ -49,7 +50,8 @@ public sealed class ImmortalCluster : IAsyncDisposable
         string? tableName = null,
         string? serviceId = null,
         TimeSpan? clientResponseTimeout = null,
-        Action<ImmortalOptions>? configureImmortals = null)
+        Action<ImmortalOptions>? configureImmortals = null,
+        Action<ISiloBuilder>? configureSilo = null)
     {
         tableName ??= $"t{Guid.NewGuid():N}";
         var containerName = $"c{Guid.NewGuid():N}";
@@ -100,6 +102,7 @@ public sealed class ImmortalCluster : IAsyncDisposable
                 options.TableRefreshTimeout = TimeSpan.FromSeconds(1);
                 options.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(1);
             });
+            configureSilo?.Invoke(silo);
         });
         builder.ConfigureClient(client => client.Configure<ClientMessagingOptions>(
             options => options.ResponseTimeout = clientResponseTimeout ?? TimeSpan.FromMinutes(2)));

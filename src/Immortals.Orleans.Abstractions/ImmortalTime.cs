@@ -1,0 +1,38 @@
+using Immortals.Orleans.Waits;
+
+namespace Immortals.Orleans;
+
+/// <summary>
+/// Durable delays for methods of immortal grains. The due time is stored in the grain's checkpoint, so a method
+/// suspended at the delay survives silo failures and resumes once, at or after the due time.
+/// </summary>
+/// <remarks>
+/// Await these methods directly in a grain method of a class that implements <see cref="IImmortalGrain"/>, on the
+/// grain's scheduler. Time comes from the silo's <see cref="TimeProvider"/> service (<see cref="TimeProvider.System"/>
+/// when none is registered). A plain <see cref="Task.Delay(TimeSpan)"/> cannot be checkpointed: a method suspended
+/// at one when a checkpoint is taken fails with <see cref="ImmortalCheckpointException"/>.
+/// </remarks>
+public static class ImmortalTime
+{
+    /// <summary>Waits for <paramref name="delay"/>, durably.</summary>
+    /// <param name="delay">Time to wait; zero completes at once.</param>
+    /// <returns>A task that completes once the delay has passed, also after a recovery on another silo.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="delay"/> is negative.</exception>
+    /// <exception cref="InvalidOperationException">The caller is not a method of an immortal grain.</exception>
+    public static Task Delay(TimeSpan delay)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(delay, TimeSpan.Zero);
+        return ImmortalWaitsAccessor.Current($"{nameof(ImmortalTime)}.{nameof(Delay)}")
+            .DelayAsync(delay, $"{nameof(ImmortalTime)}.{nameof(Delay)}");
+    }
+
+    /// <summary>Waits until <paramref name="dueTime"/>, durably.</summary>
+    /// <param name="dueTime">Point in time to wait for; a time in the past completes at once.</param>
+    /// <returns>
+    /// A task that completes once the clock reaches the due time, also after a recovery on another silo.
+    /// </returns>
+    /// <exception cref="InvalidOperationException">The caller is not a method of an immortal grain.</exception>
+    public static Task DelayUntil(DateTimeOffset dueTime) =>
+        ImmortalWaitsAccessor.Current($"{nameof(ImmortalTime)}.{nameof(DelayUntil)}")
+            .DelayUntilAsync(dueTime, $"{nameof(ImmortalTime)}.{nameof(DelayUntil)}");
+}

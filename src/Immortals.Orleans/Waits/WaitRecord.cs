@@ -1,0 +1,47 @@
+namespace Immortals.Orleans.Waits;
+
+/// <summary>
+/// Stored form of a durable wait: a leaf of the frame snapshot, like a call, that completes at a due time or when a
+/// signal arrives instead of when a callee returns a result.
+/// </summary>
+[GenerateSerializer]
+internal sealed class WaitRecord
+{
+    /// <summary>Leaf id of the wait in the frame snapshot, taken from the grain's sequence numbers of calls.</summary>
+    [Id(0)]
+    public long LeafId { get; set; }
+
+    [Id(1)]
+    public WaitKind Kind { get; set; }
+
+    /// <summary>
+    /// Due time of a delay, or the deadline of a signal wait when <see cref="HasDeadline"/> is set, on the wait clock.
+    /// </summary>
+    [Id(2)]
+    public DateTimeOffset DueTime { get; set; }
+
+    /// <summary>Id of the awaited signal.</summary>
+    [Id(3)]
+    public string? SignalId { get; set; }
+
+    /// <summary>
+    /// Serialized <see cref="Calls.CallOutcome"/> once the wait completed, or <see langword="null"/> while it waits.
+    /// </summary>
+    [Id(4)]
+    public byte[]? Outcome { get; set; }
+
+    /// <summary>Whether a signal wait fails with a timeout at <see cref="DueTime"/>.</summary>
+    [Id(5)]
+    public bool HasDeadline { get; set; }
+
+    /// <summary>Returns a copy with the current values.</summary>
+    public WaitRecord Copy() => new()
+    {
+        LeafId = LeafId,
+        Kind = Kind,
+        DueTime = DueTime,
+        SignalId = SignalId,
+        Outcome = Outcome,
+        HasDeadline = HasDeadline,
+    };
+}

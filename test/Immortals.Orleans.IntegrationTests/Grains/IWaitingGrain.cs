@@ -1,0 +1,44 @@
+namespace Immortals.Orleans.IntegrationTests.Grains;
+
+/// <summary>An immortal grain whose methods wait with durable delays, signals or a plain Task.Delay.</summary>
+public interface IWaitingGrain : IGrainWithStringKey
+{
+    /// <summary>
+    /// Waits durably for <paramref name="delay"/> and passes gate step 1, then waits for one more minute, passes gate
+    /// step 2 and reports "slept" to the sink.
+    /// </summary>
+    Task<string> SleepTwiceThenReport(TimeSpan delay, string gateKey, string sinkKey);
+
+    /// <summary>Waits durably until <paramref name="dueTime"/>, passes gate step 1 and reports "woke".</summary>
+    Task<string> SleepUntilThenReport(DateTimeOffset dueTime, string gateKey, string sinkKey);
+
+    /// <summary>
+    /// Waits for the decision signal <paramref name="signalId"/>, passes gate step 1 and reports
+    /// <c>approver:approved</c> to the sink.
+    /// </summary>
+    Task<string> AwaitApproval(string signalId, string gateKey, string sinkKey);
+
+    /// <summary>
+    /// Calls <see cref="SleepTwiceThenReport"/> on the immortal grain <paramref name="sleeperKey"/> with a one-hour
+    /// delay and returns its result.
+    /// </summary>
+    Task<string> CallSleeper(string sleeperKey, string gateKey, string sinkKey);
+
+    /// <summary>
+    /// Waits for the text signal <paramref name="inputId"/> and sends its value to the grain
+    /// <paramref name="targetKey"/> as signal <paramref name="outputId"/>.
+    /// </summary>
+    Task<string> ForwardText(string inputId, string targetKey, string outputId);
+
+    /// <summary>Waits for the text signal <paramref name="signalId"/> for at most <paramref name="timeout"/>.</summary>
+    Task<string> AwaitTextWithin(string signalId, TimeSpan timeout);
+
+    /// <summary>Waits for the signal <paramref name="signalId"/> as text.</summary>
+    Task<string> AwaitText(string signalId);
+
+    /// <summary>Returns the task of a durable delay without an async frame of its own.</summary>
+    Task SleepWithoutAsync(TimeSpan delay);
+
+    /// <summary>Starts a call to a counter, then awaits a plain Task.Delay before the call's result.</summary>
+    Task<int> CallThenPlainDelay(string counterKey);
+}

@@ -1,0 +1,58 @@
+namespace Immortals.Orleans.IntegrationTests.Grains;
+
+public sealed class WaitingGrain : Grain, IWaitingGrain, IImmortalGrain
+{
+    public async Task<string> SleepTwiceThenReport(TimeSpan delay, string gateKey, string sinkKey)
+    {
+        await ImmortalTime.Delay(delay);
+        await TestGates.PassAsync(gateKey, 1);
+        await ImmortalTime.Delay(TimeSpan.FromMinutes(1));
+        await TestGates.PassAsync(gateKey, 2);
+        await GrainFactory.GetGrain<IResultSinkGrain>(sinkKey).Report("slept");
+        return "slept";
+    }
+
+    public async Task<string> SleepUntilThenReport(DateTimeOffset dueTime, string gateKey, string sinkKey)
+    {
+        await ImmortalTime.DelayUntil(dueTime);
+        await TestGates.PassAsync(gateKey, 1);
+        await GrainFactory.GetGrain<IResultSinkGrain>(sinkKey).Report("woke");
+        return "woke";
+    }
+
+    public async Task<string> AwaitApproval(string signalId, string gateKey, string sinkKey)
+    {
+        var decision = await ImmortalSignals.WaitAsync<Decision>(signalId);
+        await TestGates.PassAsync(gateKey, 1);
+        var text = $"{decision.Approver}:{decision.Approved}";
+        await GrainFactory.GetGrain<IResultSinkGrain>(sinkKey).Report(text);
+        return text;
+    }
+
+    public async Task<string> CallSleeper(string sleeperKey, string gateKey, string sinkKey) =>
+        await GrainFactory.GetGrain<IWaitingGrain>(sleeperKey).SleepTwiceThenReport(
+            TimeSpan.FromHours(1),
+            gateKey,
+            sinkKey);
+
+    public async Task<string> ForwardText(string inputId, string targetKey, string outputId)
+    {
+        var text = await ImmortalSignals.WaitAsync<string>(inputId);
+        await ImmortalSignals.SendAsync(GrainFactory.GetGrain<IWaitingGrain>(targetKey), outputId, text);
+        return text;
+    }
+
+    public async Task<string> AwaitTextWithin(string signalId, TimeSpan timeout) =>
+        await ImmortalSignals.WaitAsync<string>(signalId, timeout);
+
+    public async Task<string> AwaitText(string signalId) => await ImmortalSignals.WaitAsync<string>(signalId);
+
+    public Task SleepWithoutAsync(TimeSpan delay) => ImmortalTime.Delay(delay);
+
+    public async Task<int> CallThenPlainDelay(string counterKey)
+    {
+        var added = GrainFactory.GetGrain<ICounterGrain>(counterKey).Add(1);
+        await Task.Delay(TimeSpan.FromMinutes(10));
+        return await added;
+    }
+}
