@@ -506,7 +506,9 @@ internal sealed partial class ImmortalActivation
         }
 
         _logger.StaleActivation(GrainKey);
-        _runtime.GrainRuntime.DeactivateOnIdle(Context);
+        Context.Deactivate(new DeactivationReason(
+            DeactivationReasonCode.ApplicationRequested,
+            $"Another activation of immortal grain {GrainKey} stored a newer checkpoint."));
         var grainId = GrainId;
         var runtime = _runtime;
         var deactivated = Context.Deactivated;

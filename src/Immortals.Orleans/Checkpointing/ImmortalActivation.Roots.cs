@@ -102,7 +102,8 @@ internal sealed partial class ImmortalActivation
             if (!finished.Durable)
             {
                 var stored = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                RequestCheckpoint(stored.SetResult);
+                using var closing = FailOnClose(exception => stored.TrySetException(exception));
+                RequestCheckpoint(() => stored.TrySetResult());
                 await stored.Task;
             }
 
@@ -348,8 +349,10 @@ internal sealed partial class ImmortalActivation
                 Outcome = bytes,
             };
             _outbox[(record.Caller, record.CallerIncarnation, record.CallerSequence)] = entry;
+            var closing = FailOnClose(exception => root.DurableSignal.TrySetException(exception));
             RequestCheckpoint(() =>
             {
+                closing.Dispose();
                 entry.Durable = true;
                 root.DurableSignal.TrySetResult();
                 if (root.ReplyPending)
@@ -382,8 +385,14 @@ internal sealed partial class ImmortalActivation
                 AwaitingWrite = true,
             };
             _requestResults[record.RequestId] = retained;
+            var closing = FailOnClose(exception =>
+            {
+                retained.Stored.TrySetException(exception);
+                root.Completion.TrySetException(exception);
+            });
             RequestCheckpoint(() =>
             {
+                closing.Dispose();
                 retained.AwaitingWrite = false;
                 retained.Stored.TrySetResult();
                 root.Completion.TrySetResult(committed);
@@ -400,7 +409,12 @@ internal sealed partial class ImmortalActivation
             return;
         }
 
-        RequestCheckpoint(() => root.Completion.TrySetResult(committed));
+        var completing = FailOnClose(exception => root.Completion.TrySetException(exception));
+        RequestCheckpoint(() =>
+        {
+            completing.Dispose();
+            root.Completion.TrySetResult(committed);
+        });
         UpdateKeepAlive();
     }
 

@@ -153,6 +153,17 @@ internal sealed partial class ImmortalActivation
         _runtime.GrainRuntime.DelayDeactivation(Context, busy ? Timeout.InfiniteTimeSpan : TimeSpan.Zero);
     }
 
+    /// <summary>
+    /// Runs <paramref name="fail"/> when the activation closes before the checkpoint that a request awaits is
+    /// stored, because a closed activation runs no after-write actions. The request then ends, and Orleans, which
+    /// finishes a deactivation only once no request runs, can deactivate the activation. Dispose the returned
+    /// registration once the checkpoint is stored.
+    /// </summary>
+    private CancellationTokenRegistration FailOnClose(Action<Exception> fail) =>
+        _stopping.Token.Register(() => fail(new InvalidOperationException(
+            $"The activation of immortal grain {GrainKey} closed before the checkpoint was written; send the "
+            + "message again.")));
+
     private long Now => _runtime.TimeProvider.GetTimestamp();
 
     private TimeSpan Since(long timestamp) => _runtime.TimeProvider.GetElapsedTime(timestamp);
