@@ -344,7 +344,16 @@ internal sealed partial class ImmortalActivation
             return;
         }
 
-        await _runtime.Registry.RegisterAsync(GrainId, () => _closed);
+        // A root stored without a registry entry would have nothing to wake it after a silo failure, so the write
+        // waits until the entry is stored, as it waits for storage that is down. A closed activation writes nothing.
+        while (!await _runtime.Registry.RegisterAsync(GrainId, () => _closed))
+        {
+            if (_closed)
+            {
+                return;
+            }
+        }
+
         foreach (var root in unregistered)
         {
             root.Registered = true;
