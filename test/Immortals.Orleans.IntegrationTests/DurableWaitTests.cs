@@ -200,6 +200,24 @@ public sealed class DurableWaitTests(AzuriteFixture azurite) : IClassFixture<Azu
     }
 
     [Fact]
+    public async Task Failed_capture_waits_for_next_root()
+    {
+        var grain = _cluster.Client.GetGrain<IFlakyFieldGrain>("flaky-" + Guid.NewGuid().ToString("N"));
+
+        // The stored fields hold no unserializable value, so setting it back later leaves the fields as stored.
+        var sleeping = grain.Sleep();
+        await WaitForStoredWaitAsync(grain);
+        var setting = grain.SetUnserializable(true);
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        Assert.False(setting.IsCompleted);
+
+        await grain.SetUnserializable(false).WaitAsync(TimeSpan.FromSeconds(30));
+        await setting.WaitAsync(TimeSpan.FromSeconds(30));
+        _time.Advance(TimeSpan.FromHours(1));
+        await sleeping.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
     public async Task Failed_captures_keep_waiters()
     {
         var grain = _cluster.Client.GetGrain<IFlakyFieldGrain>("flaky-" + Guid.NewGuid().ToString("N"));

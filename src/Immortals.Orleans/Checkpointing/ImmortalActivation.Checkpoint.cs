@@ -407,7 +407,15 @@ internal sealed partial class ImmortalActivation
         }
 
         var (_, values) = GrainFieldStore.Read(Grain);
-        return _runtime.Serializer.SerializeToArray(values).AsSpan().SequenceEqual(_lastFields);
+        try
+        {
+            return _runtime.Serializer.SerializeToArray(values).AsSpan().SequenceEqual(_lastFields);
+        }
+        catch (Exception)
+        {
+            // A field that cannot be serialized now: the checkpoint that follows reports it.
+            return false;
+        }
     }
 
     /// <summary>

@@ -401,9 +401,10 @@ internal sealed partial class ImmortalActivation
             return;
         }
 
-        if (!root.Durable && FieldsUnchanged())
+        if (!root.Durable && _afterWrite.Count == 0 && FieldsUnchanged())
         {
-            // A root that made no output, is unknown to storage and changed no field needs no checkpoint.
+            // A root that made no output, is unknown to storage and changed no field needs no checkpoint, unless
+            // earlier outputs still wait for a write: a capture that failed leaves them for the next write.
             root.Completion.TrySetResult(committed);
             UpdateKeepAlive();
             return;
