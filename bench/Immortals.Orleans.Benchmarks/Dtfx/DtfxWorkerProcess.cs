@@ -74,30 +74,8 @@ internal sealed class DtfxWorkerProcess : IAsyncDisposable
     }
 
     /// <summary>Kills the worker with SIGKILL, as a crash would, and waits for it to exit.</summary>
-    public async Task KillAsync()
-    {
-        _process.Kill(entireProcessTree: true);
-        await _process.WaitForExitAsync();
-    }
+    public Task KillAsync() => ChildProcess.KillAsync(_process);
 
     /// <summary>Stops the worker by closing its standard input, or kills it if it has not exited in 30 s.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.StandardInput.Close();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            try
-            {
-                await _process.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync();
-            }
-        }
-
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => ChildProcess.StopAsync(_process);
 }
