@@ -154,7 +154,7 @@ public sealed class CancellationTests(AzuriteFixture azurite) : IClassFixture<Az
     public async Task Cancel_of_request_queued_by_orleans_is_kept()
     {
         // The first request keeps the non-reentrant grain busy at gate 2, so Orleans queues the second request
-        // before it reaches the grain; the cancel request overtakes it.
+        // before it reaches the grain. The cancel request overtakes it.
         var first = NewOrder();
         var queued = new SagaRun(_cluster.Client, first.Id + "-queued", first.Saga);
         TestGates.Arm(first.GateKey, 2);

@@ -1,6 +1,6 @@
 namespace Immortals.Orleans.Benchmarks.Grains;
 
-/// <summary>An ordinary grain that answers at once.</summary>
+/// <summary>An ordinary grain that returns at once.</summary>
 public interface IPingGrain : IGrainWithIntegerKey
 {
     /// <summary>Returns <paramref name="value"/> plus one.</summary>

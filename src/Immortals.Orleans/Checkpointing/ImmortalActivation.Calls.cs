@@ -194,7 +194,7 @@ internal sealed partial class ImmortalActivation
         }
         catch (Exception exception) when (call.Record.OneWay && IsDeliveryFailure(exception))
         {
-            // Nobody observes the outcome of a one-way call, so a message that did not arrive is sent again.
+            // No code reads the outcome of a one-way call, so a message that did not arrive is sent again.
             _logger.OneWayDeliveryFailed(GrainKey, call.Sequence, call.Record.Target.ToString(), exception);
             return;
         }
