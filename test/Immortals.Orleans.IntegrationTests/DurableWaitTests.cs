@@ -134,6 +134,76 @@ public sealed class DurableWaitTests(AzuriteFixture azurite) : IClassFixture<Azu
     }
 
     [Fact]
+    public async Task Signal_wins_race_with_delay_after_kill()
+    {
+        var (grain, gateKey, sink) = NewWaiter();
+        var signalId = "approval-" + gateKey;
+        var started = grain.ApprovalOrTimeout(signalId, TimeSpan.FromHours(1), gateKey, sink.GetPrimaryKeyString());
+        await WaitForStoredWaitAsync(grain, waits: 2);
+        var killed = _cluster.SiloOf(grain)!.SiloAddress;
+
+        await _cluster.KillSiloOfAsync(grain);
+        await WaitForStoredWaitAsync(grain, waits: 2);
+        Assert.NotEqual(killed, _cluster.SiloOf(grain)?.SiloAddress);
+        await SendWithRetryAsync(grain, signalId, new Decision("alice", true));
+
+        Assert.Equal(["alice"], await Eventually.GetAsync(sink.GetReports, reports => reports.Count > 0));
+
+        // The delay that lost the race fires later without running anything again.
+        _time.Advance(TimeSpan.FromHours(1));
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        await ObserveAsync(started);
+        Assert.Equal(["alice"], await sink.GetReports());
+        Assert.Equal(1, TestGates.PassCount(gateKey, 1));
+    }
+
+    [Fact]
+    public async Task Delay_wins_race_with_signal_after_kill()
+    {
+        var (grain, gateKey, sink) = NewWaiter();
+        var signalId = "approval-" + gateKey;
+        var started = grain.ApprovalOrTimeout(signalId, TimeSpan.FromHours(1), gateKey, sink.GetPrimaryKeyString());
+        await WaitForStoredWaitAsync(grain, waits: 2);
+
+        await _cluster.KillSiloOfAsync(grain);
+        await WaitForStoredWaitAsync(grain, waits: 2);
+        _time.Advance(TimeSpan.FromMinutes(59));
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        Assert.Equal(0, TestGates.PassCount(gateKey, 1));
+        _time.Advance(TimeSpan.FromMinutes(1));
+
+        Assert.Equal(["timed out"], await Eventually.GetAsync(sink.GetReports, reports => reports.Count > 0));
+
+        // A late signal is kept for the grain but changes nothing in the finished method.
+        await SendWithRetryAsync(grain, signalId, new Decision("bob", true));
+        await ObserveAsync(started);
+        Assert.Equal(["timed out"], await sink.GetReports());
+        Assert.Equal(1, TestGates.PassCount(gateKey, 1));
+    }
+
+    [Fact]
+    public async Task Signal_and_delay_both_awaited_after_kill()
+    {
+        var (grain, gateKey, sink) = NewWaiter();
+        var signalId = "approval-" + gateKey;
+        var started = grain.ApprovalAfterDelay(signalId, TimeSpan.FromHours(1), gateKey, sink.GetPrimaryKeyString());
+        await WaitForStoredWaitAsync(grain, waits: 2);
+
+        await _cluster.KillSiloOfAsync(grain);
+        await SendWithRetryAsync(grain, signalId, new Decision("carol", true));
+
+        // The signal is stored and completes its wait, but the method still waits for the delay.
+        await WaitForStoredWaitAsync(grain, waits: 1);
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        Assert.Equal(0, TestGates.PassCount(gateKey, 1));
+        _time.Advance(TimeSpan.FromHours(1));
+
+        Assert.Equal(["carol"], await Eventually.GetAsync(sink.GetReports, reports => reports.Count > 0));
+        await ObserveAsync(started);
+        Assert.Equal(1, TestGates.PassCount(gateKey, 1));
+    }
+
+    [Fact]
     public async Task Signal_before_wait_completes_at_once()
     {
         var (grain, gateKey, sink) = NewWaiter();
@@ -326,15 +396,18 @@ public sealed class DurableWaitTests(AzuriteFixture azurite) : IClassFixture<Azu
             _cluster.Client.GetGrain<IResultSinkGrain>("sink-" + id));
     }
 
-    /// <summary>Waits until a running activation of the grain has a pending wait in its stored checkpoint.</summary>
-    private Task WaitForStoredWaitAsync(IAddressable grain) => Eventually.GetAsync(
+    /// <summary>
+    /// Waits until a running activation of the grain has <paramref name="waits"/> pending waits in its stored
+    /// checkpoint.
+    /// </summary>
+    private Task WaitForStoredWaitAsync(IAddressable grain, int waits = 1) => Eventually.GetAsync(
         () =>
         {
             _cluster.Cluster.TryGetGrainContext(grain.GetGrainId(), out var context);
             var activation = context?.GetComponent<ImmortalActivation>();
             return Task.FromResult(activation is { IsClosed: false } ? activation.StoredPendingWaitCount : 0);
         },
-        count => count == 1,
+        count => count == waits,
         TimeSpan.FromSeconds(30));
 
     /// <summary>Reads every shard of the wake-up registry and returns whether one of them lists the grain.</summary>

@@ -41,4 +41,16 @@ public interface IWaitingGrain : IGrainWithStringKey
 
     /// <summary>Starts a call to a counter, then awaits a plain Task.Delay before the call's result.</summary>
     Task<int> CallThenPlainDelay(string counterKey);
+
+    /// <summary>
+    /// Waits for whichever comes first, the decision signal <paramref name="signalId"/> or a durable delay of
+    /// <paramref name="timeout"/>, passes gate step 1 and reports the approver's name or "timed out".
+    /// </summary>
+    Task<string> ApprovalOrTimeout(string signalId, TimeSpan timeout, string gateKey, string sinkKey);
+
+    /// <summary>
+    /// Waits for both the decision signal <paramref name="signalId"/> and a durable delay of
+    /// <paramref name="delay"/>, passes gate step 1 and reports the approver's name.
+    /// </summary>
+    Task<string> ApprovalAfterDelay(string signalId, TimeSpan delay, string gateKey, string sinkKey);
 }

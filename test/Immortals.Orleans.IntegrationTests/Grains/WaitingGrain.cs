@@ -55,4 +55,25 @@ public sealed class WaitingGrain : Grain, IWaitingGrain, IImmortalGrain
         await Task.Delay(TimeSpan.FromMinutes(10));
         return await added;
     }
+
+    public async Task<string> ApprovalOrTimeout(string signalId, TimeSpan timeout, string gateKey, string sinkKey)
+    {
+        var approval = ImmortalSignals.WaitAsync<Decision>(signalId);
+        var deadline = ImmortalTime.Delay(timeout);
+        var first = await Task.WhenAny(approval, deadline);
+        await TestGates.PassAsync(gateKey, 1);
+        var text = first == approval ? (await approval).Approver : "timed out";
+        await GrainFactory.GetGrain<IResultSinkGrain>(sinkKey).Report(text);
+        return text;
+    }
+
+    public async Task<string> ApprovalAfterDelay(string signalId, TimeSpan delay, string gateKey, string sinkKey)
+    {
+        var approval = ImmortalSignals.WaitAsync<Decision>(signalId);
+        await Task.WhenAll(approval, ImmortalTime.Delay(delay));
+        await TestGates.PassAsync(gateKey, 1);
+        var text = (await approval).Approver;
+        await GrainFactory.GetGrain<IResultSinkGrain>(sinkKey).Report(text);
+        return text;
+    }
 }
