@@ -134,7 +134,7 @@ public sealed class DurableWaitTests(AzuriteFixture azurite) : IClassFixture<Azu
     }
 
     [Fact]
-    public async Task Signal_wins_race_with_delay_after_kill()
+    public async Task Signal_beats_delay_after_kill()
     {
         var (grain, gateKey, sink) = NewWaiter();
         var signalId = "approval-" + gateKey;
@@ -158,7 +158,7 @@ public sealed class DurableWaitTests(AzuriteFixture azurite) : IClassFixture<Azu
     }
 
     [Fact]
-    public async Task Delay_wins_race_with_signal_after_kill()
+    public async Task Delay_beats_signal_after_kill()
     {
         var (grain, gateKey, sink) = NewWaiter();
         var signalId = "approval-" + gateKey;
@@ -182,7 +182,7 @@ public sealed class DurableWaitTests(AzuriteFixture azurite) : IClassFixture<Azu
     }
 
     [Fact]
-    public async Task Signal_and_delay_both_awaited_after_kill()
+    public async Task WhenAll_waits_signal_and_delay()
     {
         var (grain, gateKey, sink) = NewWaiter();
         var signalId = "approval-" + gateKey;
@@ -201,6 +201,87 @@ public sealed class DurableWaitTests(AzuriteFixture azurite) : IClassFixture<Azu
         Assert.Equal(["carol"], await Eventually.GetAsync(sink.GetReports, reports => reports.Count > 0));
         await ObserveAsync(started);
         Assert.Equal(1, TestGates.PassCount(gateKey, 1));
+    }
+
+    [Fact]
+    public async Task Cancel_ends_signal_wait_after_kill()
+    {
+        var (grain, gateKey, sink) = NewWaiter();
+        var signalId = "approval-" + gateKey;
+        var requestId = "request-" + gateKey;
+        var started = ImmortalRequests.InvokeAsync(
+            grain,
+            requestId,
+            waiter => waiter.ApprovalThenDelayOrCancel(
+                signalId,
+                TimeSpan.FromHours(1),
+                gateKey,
+                sink.GetPrimaryKeyString(),
+                CancellationToken.None));
+        await WaitForStoredWaitAsync(grain);
+
+        await _cluster.KillSiloOfAsync(grain);
+        await CancelWithRetryAsync(grain, requestId);
+
+        Assert.Equal(["canceled"], await Eventually.GetAsync(sink.GetReports, reports => reports.Count > 0));
+        var status = await Eventually.GetAsync(
+            () => ImmortalRequests.GetStatusAsync(grain, requestId),
+            status => status.State == ImmortalRequestState.Canceled);
+        Assert.True(status.CancellationRequested);
+        Assert.Equal(0, TestGates.PassCount(gateKey, 1));
+
+        // The signal that arrives after the cancellation is kept, and nothing of the method runs again.
+        await ImmortalSignals.SendAsync(grain, signalId, new Decision("alice", true));
+        await ObserveAsync(started);
+        Assert.Equal(["canceled"], await sink.GetReports());
+        Assert.Equal(0, TestGates.PassCount(gateKey, 1));
+    }
+
+    [Fact]
+    public async Task Cancel_ends_durable_delay()
+    {
+        var (grain, gateKey, sink) = NewWaiter();
+        var signalId = "approval-" + gateKey;
+        var requestId = "request-" + gateKey;
+        var started = ImmortalRequests.InvokeAsync(
+            grain,
+            requestId,
+            waiter => waiter.ApprovalThenDelayOrCancel(
+                signalId,
+                TimeSpan.FromDays(30),
+                gateKey,
+                sink.GetPrimaryKeyString(),
+                CancellationToken.None));
+        await ImmortalSignals.SendAsync(grain, signalId, new Decision("bob", true));
+        await Eventually.GetAsync(() => Task.FromResult(TestGates.PassCount(gateKey, 1)), count => count > 0);
+        await WaitForStoredWaitAsync(grain);
+
+        var requested = await ImmortalRequests.CancelAsync(grain, requestId);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => started.WaitAsync(TimeSpan.FromSeconds(30)));
+        var status = await ImmortalRequests.GetStatusAsync(grain, requestId);
+        Assert.True(requested.CancellationRequested);
+        Assert.Equal(ImmortalRequestState.Canceled, status.State);
+        Assert.Equal(["canceled"], await sink.GetReports());
+        Assert.Equal(0, TestGates.PassCount(gateKey, 2));
+
+        // The canceled delay has no timer left: its due time passes without effect.
+        _time.Advance(TimeSpan.FromDays(30));
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        Assert.Equal(0, TestGates.PassCount(gateKey, 2));
+        Assert.Equal(["canceled"], await sink.GetReports());
+    }
+
+    [Fact]
+    public async Task Wait_rejects_token_of_other_source()
+    {
+        var (grain, _, _) = NewWaiter();
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => grain.DelayWithOwnToken(TimeSpan.FromHours(1)));
+
+        Assert.Contains("cancellationToken", error.Message, StringComparison.Ordinal);
+        Assert.Contains("ImmortalTime.Delay", error.Message, StringComparison.Ordinal);
+        Assert.Contains("CancellationToken parameter", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -445,6 +526,24 @@ public sealed class DurableWaitTests(AzuriteFixture azurite) : IClassFixture<Azu
             catch (Exception exception) when (exception is not ImmortalSignalConflictException && attempt < 30)
             {
                 TestLog.Write($"signal send attempt {attempt} failed: {exception.GetType().Name}: {exception.Message}");
+                await Task.Delay(TimeSpan.FromMilliseconds(500));
+            }
+        }
+    }
+
+    /// <summary>Sends a cancel request, again after failures of a dead silo; a repeat is safe.</summary>
+    private static async Task CancelWithRetryAsync(IAddressable grain, string requestId)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await ImmortalRequests.CancelAsync(grain, requestId);
+                return;
+            }
+            catch (Exception exception) when (attempt < 30)
+            {
+                TestLog.Write($"cancel attempt {attempt} failed: {exception.GetType().Name}: {exception.Message}");
                 await Task.Delay(TimeSpan.FromMilliseconds(500));
             }
         }

@@ -21,18 +21,24 @@ internal sealed partial class ImmortalActivation : IImmortalWaits
     private bool _storedPendingDelays;
     private bool _timersWatchClose;
 
-    public Task DelayAsync(TimeSpan delay, string apiName) =>
-        DelayUntilAsync(_runtime.WaitTimeProvider.GetUtcNow() + delay, apiName);
+    public Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken, string apiName) =>
+        DelayUntilAsync(_runtime.WaitTimeProvider.GetUtcNow() + delay, cancellationToken, apiName);
 
-    public Task DelayUntilAsync(DateTimeOffset dueTime, string apiName)
+    public Task DelayUntilAsync(DateTimeOffset dueTime, CancellationToken cancellationToken, string apiName)
     {
         EnterWait(apiName);
+        var canceledWith = CancelingRoot(cancellationToken, apiName);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled(cancellationToken);
+        }
+
         if (dueTime <= _runtime.WaitTimeProvider.GetUtcNow())
         {
             return Task.CompletedTask;
         }
 
-        var wait = AddWait(new WaitRecord { Kind = WaitKind.Delay, DueTime = dueTime }, typeof(object));
+        var wait = AddWait(new WaitRecord { Kind = WaitKind.Delay, DueTime = dueTime }, typeof(object), canceledWith);
         _logger.DelayStarted(GrainKey, wait.LeafId, dueTime);
         return wait.Leaf.Task;
     }
@@ -73,17 +79,85 @@ internal sealed partial class ImmortalActivation : IImmortalWaits
     }
 
     /// <summary>
-    /// Adds a wait and requests the checkpoint that stores it. A delay's timer starts once a stored checkpoint contains
-    /// the wait (see <see cref="CommitWaits"/>).
+    /// Returns the root whose cancellation token <paramref name="cancellationToken"/> is, or <see langword="null"/>
+    /// for a token that cannot be canceled. Any other token is rejected: its cancellation would not be stored, so a
+    /// recovered method would wait on after it.
     /// </summary>
-    private PendingWait AddWait(WaitRecord record, Type resultType)
+    private ActiveRoot? CancelingRoot(CancellationToken cancellationToken, string apiName)
+    {
+        if (!cancellationToken.CanBeCanceled)
+        {
+            return null;
+        }
+
+        foreach (var root in _roots.Values)
+        {
+            if (root.HasCancellationToken && root.CancellationToken == cancellationToken)
+            {
+                return root;
+            }
+        }
+
+        throw new ArgumentException(
+            $"{apiName} on immortal grain {GrainKey} received a cancellation token that is not the "
+            + "CancellationToken parameter of a running grain method. A checkpoint stores only the cancellation of "
+            + "a method's own token (see ImmortalRequests.CancelAsync), so another token would be lost in a silo "
+            + "failure. Pass the method's token or CancellationToken.None.",
+            nameof(cancellationToken));
+    }
+
+    /// <summary>
+    /// Adds a wait and requests the checkpoint that stores it. A delay's timer starts once a stored checkpoint contains
+    /// the wait (see <see cref="CommitWaits"/>). A wait with <paramref name="canceledWith"/> is canceled with that
+    /// root's token.
+    /// </summary>
+    private PendingWait AddWait(WaitRecord record, Type resultType, ActiveRoot? canceledWith)
     {
         record.LeafId = _nextSequence++;
+        record.CanceledWithRoot = canceledWith?.RootId ?? 0;
         var wait = new PendingWait(record, LeafCompletion.Create(resultType), resultType);
         _waits.Add(record.LeafId, wait);
+        if (canceledWith is not null)
+        {
+            WatchCancellation(wait, canceledWith);
+        }
+
         UpdateKeepAlive();
         RequestCheckpoint();
         return wait;
+    }
+
+    /// <summary>
+    /// Completes the wait with <see cref="OperationCanceledException"/> once the root's token is canceled. The token
+    /// is canceled only by a stored cancel request, so the outcome is the same after a recovery.
+    /// </summary>
+    private void WatchCancellation(PendingWait wait, ActiveRoot root)
+    {
+        var token = root.CancellationToken;
+        if (token.IsCancellationRequested)
+        {
+            CancelWait(wait, token);
+            return;
+        }
+
+        wait.Cancellation = token.UnsafeRegister(
+            _ => Queue(() =>
+            {
+                CancelWait(wait, token);
+                return Task.CompletedTask;
+            }),
+            null);
+    }
+
+    private void CancelWait(PendingWait wait, CancellationToken token)
+    {
+        if (wait.Completed || !_waits.ContainsKey(wait.LeafId))
+        {
+            return;
+        }
+
+        _logger.WaitCanceled(GrainKey, wait.LeafId);
+        CompleteWait(wait, new CallOutcome { Exception = new OperationCanceledException(token) });
     }
 
     /// <summary>
@@ -203,6 +277,7 @@ internal sealed partial class ImmortalActivation : IImmortalWaits
 
         wait.Timer?.Dispose();
         wait.Timer = null;
+        wait.Cancellation.Dispose();
         var api = wait.Record.Kind == WaitKind.Delay ? "ImmortalTime.Delay" : "ImmortalSignals.WaitAsync";
         var bytes = WriteOutcome(outcome, api);
         wait.Record.Outcome = bytes;
@@ -303,6 +378,11 @@ internal sealed partial class ImmortalActivation : IImmortalWaits
             {
                 Consume(signal);
                 CompleteWait(wait, SignalOutcome(signalId, ReadSignalValue(signal), wait.ResultType));
+            }
+            else if (wait.Record.CanceledWithRoot != 0 && _roots.TryGetValue(wait.Record.CanceledWithRoot, out var root))
+            {
+                // A root whose cancel request is stored starts with a canceled token, which cancels the wait at once.
+                WatchCancellation(wait, root);
             }
         }
     }

@@ -53,4 +53,19 @@ public interface IWaitingGrain : IGrainWithStringKey
     /// <paramref name="delay"/>, passes gate step 1 and reports the approver's name.
     /// </summary>
     Task<string> ApprovalAfterDelay(string signalId, TimeSpan delay, string gateKey, string sinkKey);
+
+    /// <summary>
+    /// Waits with the method's <paramref name="cancellationToken"/> for the decision signal
+    /// <paramref name="signalId"/> and then for a durable delay of <paramref name="delay"/>; reports the approver, or
+    /// "canceled" to the sink when the request is canceled first, and then rethrows.
+    /// </summary>
+    Task<string> ApprovalThenDelayOrCancel(
+        string signalId,
+        TimeSpan delay,
+        string gateKey,
+        string sinkKey,
+        CancellationToken cancellationToken);
+
+    /// <summary>Waits for a durable delay with a token of its own, which the wait APIs reject.</summary>
+    Task DelayWithOwnToken(TimeSpan delay);
 }

@@ -76,4 +76,34 @@ public sealed class WaitingGrain : Grain, IWaitingGrain, IImmortalGrain
         await GrainFactory.GetGrain<IResultSinkGrain>(sinkKey).Report(text);
         return text;
     }
+
+    public async Task<string> ApprovalThenDelayOrCancel(
+        string signalId,
+        TimeSpan delay,
+        string gateKey,
+        string sinkKey,
+        CancellationToken cancellationToken)
+    {
+        var sink = GrainFactory.GetGrain<IResultSinkGrain>(sinkKey);
+        try
+        {
+            var decision = await ImmortalSignals.WaitAsync<Decision>(signalId, cancellationToken);
+            await TestGates.PassAsync(gateKey, 1);
+            await ImmortalTime.Delay(delay, cancellationToken);
+            await TestGates.PassAsync(gateKey, 2);
+            await sink.Report(decision.Approver);
+            return decision.Approver;
+        }
+        catch (OperationCanceledException)
+        {
+            await sink.Report("canceled");
+            throw;
+        }
+    }
+
+    public async Task DelayWithOwnToken(TimeSpan delay)
+    {
+        using var source = new CancellationTokenSource();
+        await ImmortalTime.Delay(delay, source.Token);
+    }
 }
