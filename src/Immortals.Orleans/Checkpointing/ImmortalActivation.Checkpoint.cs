@@ -93,6 +93,15 @@ internal sealed partial class ImmortalActivation
                 try
                 {
                     captured = Capture(failUncapturableRoots: !optionalOnly);
+
+                    // Roots that the capture finished or failed registered their replies just now, and this record
+                    // already contains their outcomes, so the replies go out after this write, not the next one.
+                    if (_afterWrite.Count > 0)
+                    {
+                        actions = [.. actions, .. _afterWrite];
+                        _afterWrite.Clear();
+                    }
+
                     if (captured is not null)
                     {
                         await RegisterExternalRootsAsync(captured.Roots);
