@@ -136,15 +136,7 @@ public sealed class DurableWaitTests(AzuriteFixture azurite) : IClassFixture<Azu
     [Fact]
     public async Task Signal_beats_delay_after_kill()
     {
-        var (grain, gateKey, sink) = NewWaiter();
-        var signalId = "approval-" + gateKey;
-        var started = grain.ApprovalOrTimeout(signalId, TimeSpan.FromHours(1), gateKey, sink.GetPrimaryKeyString());
-        await WaitForStoredWaitAsync(grain, waits: 2);
-        var killed = _cluster.SiloOf(grain)!.SiloAddress;
-
-        await _cluster.KillSiloOfAsync(grain);
-        await WaitForStoredWaitAsync(grain, waits: 2);
-        Assert.NotEqual(killed, _cluster.SiloOf(grain)?.SiloAddress);
+        var (grain, gateKey, sink, signalId, started) = await StartRaceAndKillAsync();
         await SendWithRetryAsync(grain, signalId, new Decision("alice", true));
 
         Assert.Equal(["alice"], await Eventually.GetAsync(sink.GetReports, reports => reports.Count > 0));
@@ -160,13 +152,7 @@ public sealed class DurableWaitTests(AzuriteFixture azurite) : IClassFixture<Azu
     [Fact]
     public async Task Delay_beats_signal_after_kill()
     {
-        var (grain, gateKey, sink) = NewWaiter();
-        var signalId = "approval-" + gateKey;
-        var started = grain.ApprovalOrTimeout(signalId, TimeSpan.FromHours(1), gateKey, sink.GetPrimaryKeyString());
-        await WaitForStoredWaitAsync(grain, waits: 2);
-
-        await _cluster.KillSiloOfAsync(grain);
-        await WaitForStoredWaitAsync(grain, waits: 2);
+        var (grain, gateKey, sink, signalId, started) = await StartRaceAndKillAsync();
         _time.Advance(TimeSpan.FromMinutes(59));
         await Task.Delay(TimeSpan.FromMilliseconds(300));
         Assert.Equal(0, TestGates.PassCount(gateKey, 1));
@@ -206,18 +192,7 @@ public sealed class DurableWaitTests(AzuriteFixture azurite) : IClassFixture<Azu
     [Fact]
     public async Task Cancel_ends_signal_wait_after_kill()
     {
-        var (grain, gateKey, sink) = NewWaiter();
-        var signalId = "approval-" + gateKey;
-        var requestId = "request-" + gateKey;
-        var started = ImmortalRequests.InvokeAsync(
-            grain,
-            requestId,
-            waiter => waiter.ApprovalThenDelayOrCancel(
-                signalId,
-                TimeSpan.FromHours(1),
-                gateKey,
-                sink.GetPrimaryKeyString(),
-                CancellationToken.None));
+        var (grain, gateKey, sink, signalId, requestId, started) = StartCancelable(TimeSpan.FromHours(1));
         await WaitForStoredWaitAsync(grain);
 
         await _cluster.KillSiloOfAsync(grain);
@@ -240,18 +215,7 @@ public sealed class DurableWaitTests(AzuriteFixture azurite) : IClassFixture<Azu
     [Fact]
     public async Task Cancel_ends_durable_delay()
     {
-        var (grain, gateKey, sink) = NewWaiter();
-        var signalId = "approval-" + gateKey;
-        var requestId = "request-" + gateKey;
-        var started = ImmortalRequests.InvokeAsync(
-            grain,
-            requestId,
-            waiter => waiter.ApprovalThenDelayOrCancel(
-                signalId,
-                TimeSpan.FromDays(30),
-                gateKey,
-                sink.GetPrimaryKeyString(),
-                CancellationToken.None));
+        var (grain, gateKey, sink, signalId, requestId, started) = StartCancelable(TimeSpan.FromDays(30));
         await ImmortalSignals.SendAsync(grain, signalId, new Decision("bob", true));
         await Eventually.GetAsync(() => Task.FromResult(TestGates.PassCount(gateKey, 1)), count => count > 0);
         await WaitForStoredWaitAsync(grain);
@@ -466,6 +430,47 @@ public sealed class DurableWaitTests(AzuriteFixture azurite) : IClassFixture<Azu
 
         Assert.Contains("ImmortalTime.Delay", error.Message, StringComparison.Ordinal);
         Assert.Contains("outside a method of an immortal grain", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Starts a method that races a signal against a one-hour delay, kills its silo once both waits are stored and
+    /// waits until another silo has recovered both.
+    /// </summary>
+    private async Task<(IWaitingGrain Grain, string GateKey, IResultSinkGrain Sink, string SignalId, Task Started)>
+        StartRaceAndKillAsync()
+    {
+        var (grain, gateKey, sink) = NewWaiter();
+        var signalId = "approval-" + gateKey;
+        var started = grain.ApprovalOrTimeout(signalId, TimeSpan.FromHours(1), gateKey, sink.GetPrimaryKeyString());
+        await WaitForStoredWaitAsync(grain, waits: 2);
+        var killed = _cluster.SiloOf(grain)!.SiloAddress;
+
+        await _cluster.KillSiloOfAsync(grain);
+        await WaitForStoredWaitAsync(grain, waits: 2);
+        Assert.NotEqual(killed, _cluster.SiloOf(grain)?.SiloAddress);
+        return (grain, gateKey, sink, signalId, started);
+    }
+
+    /// <summary>
+    /// Starts, under a request id, a method that waits with its token for a signal and then for
+    /// <paramref name="delay"/>.
+    /// </summary>
+    private (IWaitingGrain Grain, string GateKey, IResultSinkGrain Sink, string SignalId, string RequestId, Task Started)
+        StartCancelable(TimeSpan delay)
+    {
+        var (grain, gateKey, sink) = NewWaiter();
+        var signalId = "approval-" + gateKey;
+        var requestId = "request-" + gateKey;
+        var started = ImmortalRequests.InvokeAsync(
+            grain,
+            requestId,
+            waiter => waiter.ApprovalThenDelayOrCancel(
+                signalId,
+                delay,
+                gateKey,
+                sink.GetPrimaryKeyString(),
+                CancellationToken.None));
+        return (grain, gateKey, sink, signalId, requestId, started);
     }
 
     private (IWaitingGrain Grain, string GateKey, IResultSinkGrain Sink) NewWaiter()
