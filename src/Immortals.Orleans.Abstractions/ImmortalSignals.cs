@@ -36,7 +36,7 @@ public static class ImmortalSignals
     /// </param>
     /// <returns>
     /// A task that completes with the delivered value, or is canceled when the method's request is canceled first. A
-    /// signal that arrives after the cancellation is still stored for later waits.
+    /// signal that arrives after the cancellation is still stored, and a later wait for the same id receives it.
     /// </returns>
     /// <exception cref="ArgumentException">
     /// <paramref name="cancellationToken"/> is another token than the method's own, whose cancellation a checkpoint
@@ -60,7 +60,7 @@ public static class ImmortalSignals
     /// <param name="timeout">Longest wait, on the clock of <see cref="ImmortalTime"/>.</param>
     /// <returns>
     /// A task that completes with the delivered value, or fails with <see cref="TimeoutException"/> when the timeout
-    /// passes first. A signal that arrives after the timeout is still stored for later waits.
+    /// passes first. A signal that arrives after the timeout is still stored, and a later wait for the same id receives it.
     /// </returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative.</exception>
     /// <exception cref="InvalidOperationException">The caller is not a method of an immortal grain.</exception>

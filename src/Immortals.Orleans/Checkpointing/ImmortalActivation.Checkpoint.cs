@@ -104,6 +104,14 @@ internal sealed partial class ImmortalActivation
 
                     if (captured is not null)
                     {
+                        // The record covers every change made up to the end of the capture, so checkpoints requested
+                        // during it need no write of their own.
+                        _checkpointRequested = false;
+                        _outputCheckpointRequested = false;
+                    }
+
+                    if (captured is not null)
+                    {
                         await RegisterExternalRootsAsync(captured.Roots);
                         await RegisterDelaysAsync(captured.Record);
                     }
@@ -276,7 +284,7 @@ internal sealed partial class ImmortalActivation
 
         CaptureWaits(record, referenced);
         var roots = _roots.Values.ToList();
-        record.Roots = [.. roots.Select(root => root.Record)];
+        record.Roots = [.. roots.Select(root => root.Record.Copy())];
         var outbox = _outbox.Values.ToList();
         record.Outbox = outbox;
         record.Callers = [.. _callers.Values];

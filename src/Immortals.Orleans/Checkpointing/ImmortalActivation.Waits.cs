@@ -128,8 +128,8 @@ internal sealed partial class ImmortalActivation : IImmortalWaits
     }
 
     /// <summary>
-    /// Completes the wait with <see cref="OperationCanceledException"/> once the root's token is canceled. The token
-    /// is canceled only by a stored cancel request, so the outcome is the same after a recovery.
+    /// Cancels the wait with the root's token once that token is canceled. The token is canceled only by a stored
+    /// cancel request, so the outcome is the same after a recovery.
     /// </summary>
     private void WatchCancellation(PendingWait wait, ActiveRoot root)
     {
@@ -157,7 +157,7 @@ internal sealed partial class ImmortalActivation : IImmortalWaits
         }
 
         _logger.WaitCanceled(GrainKey, wait.LeafId);
-        CompleteWait(wait, new CallOutcome { Exception = new OperationCanceledException(token) });
+        CompleteWait(wait, new CallOutcome { Exception = new OperationCanceledException(token) }, token);
     }
 
     /// <summary>
@@ -268,7 +268,11 @@ internal sealed partial class ImmortalActivation : IImmortalWaits
     /// Stores the outcome of a wait and resumes the awaiting frame from a work item of its own, with an empty
     /// <c>RequestContext</c>. A checkpoint is requested after the frame had a chance to run, as for a call result.
     /// </summary>
-    private void CompleteWait(PendingWait wait, CallOutcome outcome)
+    /// <remarks>
+    /// A wait ended by <paramref name="canceledBy"/> is canceled with that token, like an API that observes its token,
+    /// so that <c>catch (OperationCanceledException e) when (e.CancellationToken == token)</c> recognizes it.
+    /// </remarks>
+    private void CompleteWait(PendingWait wait, CallOutcome outcome, CancellationToken canceledBy = default)
     {
         if (wait.Completed || _closed)
         {
@@ -281,11 +285,20 @@ internal sealed partial class ImmortalActivation : IImmortalWaits
         var api = wait.Record.Kind == WaitKind.Delay ? "ImmortalTime.Delay" : "ImmortalSignals.WaitAsync";
         var bytes = WriteOutcome(outcome, api);
         wait.Record.Outcome = bytes;
+        wait.Record.Canceled = canceledBy.CanBeCanceled;
         var leaf = wait.Leaf;
         Queue(() =>
         {
             RequestContext.Clear();
-            leaf.Complete(ReadOutcome(bytes));
+            if (canceledBy.CanBeCanceled)
+            {
+                leaf.Cancel(canceledBy);
+            }
+            else
+            {
+                leaf.Complete(ReadOutcome(bytes));
+            }
+
             Queue(() =>
             {
                 RequestCheckpoint();
@@ -321,6 +334,7 @@ internal sealed partial class ImmortalActivation : IImmortalWaits
             }
 
             wait.Timer?.Dispose();
+            wait.Cancellation.Dispose();
             _waits.Remove(wait.LeafId);
             _logger.WaitDropped(GrainKey, wait.LeafId);
         }
@@ -371,7 +385,15 @@ internal sealed partial class ImmortalActivation : IImmortalWaits
         {
             if (wait.Completed)
             {
-                wait.Leaf.Complete(ReadOutcome(wait.Record.Outcome!));
+                if (wait.Record.Canceled && _roots.TryGetValue(wait.Record.CanceledWithRoot, out var canceling))
+                {
+                    // The root's stored cancel request canceled its token before the rebuild.
+                    wait.Leaf.Cancel(canceling.CancellationToken);
+                }
+                else
+                {
+                    wait.Leaf.Complete(ReadOutcome(wait.Record.Outcome!));
+                }
             }
             else if (wait.Record is { Kind: WaitKind.Signal, SignalId: { } signalId }
                 && _signals.TryGetValue(signalId, out var signal))

@@ -41,6 +41,13 @@ internal sealed class WaitRecord
     [Id(6)]
     public long CanceledWithRoot { get; set; }
 
+    /// <summary>
+    /// Whether the token of <see cref="CanceledWithRoot"/> ended the wait, so that its task is canceled with that
+    /// token, also when it is rebuilt after a recovery.
+    /// </summary>
+    [Id(7)]
+    public bool Canceled { get; set; }
+
     /// <summary>Returns a copy with the current values.</summary>
     public WaitRecord Copy() => new()
     {
@@ -51,5 +58,6 @@ internal sealed class WaitRecord
         Outcome = Outcome,
         HasDeadline = HasDeadline,
         CanceledWithRoot = CanceledWithRoot,
+        Canceled = Canceled,
     };
 }

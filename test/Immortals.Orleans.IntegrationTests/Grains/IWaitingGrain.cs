@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace Immortals.Orleans.IntegrationTests.Grains;
 
 /// <summary>An immortal grain whose methods wait with durable delays, signals or a plain Task.Delay.</summary>
@@ -68,4 +70,18 @@ public interface IWaitingGrain : IGrainWithStringKey
 
     /// <summary>Waits for a durable delay with a token of its own, which the wait APIs reject.</summary>
     Task DelayWithOwnToken(TimeSpan delay);
+
+    /// <summary>
+    /// Waits with the method's token for the text signal <paramref name="signalId"/>. When canceled, starts a durable
+    /// delay with the already canceled token and returns how both waits ended: whether each exception carries the
+    /// method's token and whether the first wait's task is canceled.
+    /// </summary>
+    Task<string> DescribeCanceledWait(string signalId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Awaits Task.WhenAll over two plain Task.Delay calls, which a checkpoint cannot store, interleaved with the
+    /// grain's other methods.
+    /// </summary>
+    [AlwaysInterleave]
+    Task PlainWhenAll(int milliseconds);
 }

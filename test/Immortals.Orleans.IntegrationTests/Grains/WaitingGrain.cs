@@ -94,7 +94,7 @@ public sealed class WaitingGrain : Grain, IWaitingGrain, IImmortalGrain
             await sink.Report(decision.Approver);
             return decision.Approver;
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException canceled) when (canceled.CancellationToken == cancellationToken)
         {
             await sink.Report("canceled");
             throw;
@@ -106,4 +106,32 @@ public sealed class WaitingGrain : Grain, IWaitingGrain, IImmortalGrain
         using var source = new CancellationTokenSource();
         await ImmortalTime.Delay(delay, source.Token);
     }
+
+    public async Task<string> DescribeCanceledWait(string signalId, CancellationToken cancellationToken)
+    {
+        var wait = ImmortalSignals.WaitAsync<string>(signalId, cancellationToken);
+        try
+        {
+            return "received " + await wait;
+        }
+        catch (OperationCanceledException first)
+        {
+            var again = ImmortalTime.Delay(TimeSpan.FromHours(1), cancellationToken);
+            var secondMatches = false;
+            try
+            {
+                await again;
+            }
+            catch (OperationCanceledException second)
+            {
+                secondMatches = second.CancellationToken == cancellationToken;
+            }
+
+            return $"first token {first.CancellationToken == cancellationToken}, first canceled {wait.IsCanceled}, "
+                + $"second token {secondMatches}, second canceled {again.IsCanceled}";
+        }
+    }
+
+    public async Task PlainWhenAll(int milliseconds) =>
+        await Task.WhenAll(Task.Delay(milliseconds), Task.Delay(milliseconds));
 }
