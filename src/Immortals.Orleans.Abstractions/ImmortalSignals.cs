@@ -22,11 +22,33 @@ public static class ImmortalSignals
     /// stays open while it waits, and the wait survives silo failures.
     /// </returns>
     /// <exception cref="InvalidOperationException">The caller is not a method of an immortal grain.</exception>
-    public static Task<T> WaitAsync<T>(string signalId)
+    public static Task<T> WaitAsync<T>(string signalId) => WaitAsync<T>(signalId, CancellationToken.None);
+
+    /// <summary>
+    /// Waits for the signal <paramref name="signalId"/> of the current immortal grain until the method's request is
+    /// canceled.
+    /// </summary>
+    /// <typeparam name="T">Type of the value.</typeparam>
+    /// <param name="signalId">Correlation id of the signal.</param>
+    /// <param name="cancellationToken">
+    /// The <see cref="CancellationToken"/> parameter of the running grain method, which
+    /// <see cref="ImmortalRequests.CancelAsync"/> cancels, or <see cref="CancellationToken.None"/>.
+    /// </param>
+    /// <returns>
+    /// A task that completes with the delivered value, or is canceled when the method's request is canceled first. A
+    /// signal that arrives after the cancellation is still stored, and a later wait for the same id receives it.
+    /// </returns>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="cancellationToken"/> is another token than the method's own, whose cancellation a checkpoint
+    /// could not store.
+    /// </exception>
+    /// <exception cref="InvalidOperationException">The caller is not a method of an immortal grain.</exception>
+    public static Task<T> WaitAsync<T>(string signalId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(signalId);
         const string apiName = $"{nameof(ImmortalSignals)}.{nameof(WaitAsync)}";
-        return ImmortalWaitsAccessor.Current(apiName).WaitForSignalAsync<T>(signalId, null, apiName);
+        return ImmortalWaitsAccessor.Current(apiName)
+            .WaitForSignalAsync<T>(signalId, null, cancellationToken, apiName);
     }
 
     /// <summary>
@@ -38,16 +60,40 @@ public static class ImmortalSignals
     /// <param name="timeout">Longest wait, on the clock of <see cref="ImmortalTime"/>.</param>
     /// <returns>
     /// A task that completes with the delivered value, or fails with <see cref="TimeoutException"/> when the timeout
-    /// passes first. A signal that arrives after the timeout is still stored for later waits.
+    /// passes first. A signal that arrives after the timeout is still stored, and a later wait for the same id receives it.
     /// </returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative.</exception>
     /// <exception cref="InvalidOperationException">The caller is not a method of an immortal grain.</exception>
-    public static Task<T> WaitAsync<T>(string signalId, TimeSpan timeout)
+    public static Task<T> WaitAsync<T>(string signalId, TimeSpan timeout) =>
+        WaitAsync<T>(signalId, timeout, CancellationToken.None);
+
+    /// <summary>
+    /// Waits for the signal <paramref name="signalId"/> of the current immortal grain for at most
+    /// <paramref name="timeout"/>, durably, until the method's request is canceled.
+    /// </summary>
+    /// <typeparam name="T">Type of the value.</typeparam>
+    /// <param name="signalId">Correlation id of the signal.</param>
+    /// <param name="timeout">Longest wait, on the clock of <see cref="ImmortalTime"/>.</param>
+    /// <param name="cancellationToken">
+    /// The <see cref="CancellationToken"/> parameter of the running grain method, or
+    /// <see cref="CancellationToken.None"/>.
+    /// </param>
+    /// <returns>
+    /// A task that completes with the delivered value, fails with <see cref="TimeoutException"/> when the timeout
+    /// passes first, or is canceled when the method's request is canceled first.
+    /// </returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative.</exception>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="cancellationToken"/> is another token than the method's own.
+    /// </exception>
+    /// <exception cref="InvalidOperationException">The caller is not a method of an immortal grain.</exception>
+    public static Task<T> WaitAsync<T>(string signalId, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(signalId);
         ArgumentOutOfRangeException.ThrowIfLessThan(timeout, TimeSpan.Zero);
         const string apiName = $"{nameof(ImmortalSignals)}.{nameof(WaitAsync)}";
-        return ImmortalWaitsAccessor.Current(apiName).WaitForSignalAsync<T>(signalId, timeout, apiName);
+        return ImmortalWaitsAccessor.Current(apiName)
+            .WaitForSignalAsync<T>(signalId, timeout, cancellationToken, apiName);
     }
 
     /// <summary>

@@ -14,16 +14,36 @@ namespace Immortals.Orleans;
 /// </remarks>
 public static class ImmortalTime
 {
+    private const string DelayName = $"{nameof(ImmortalTime)}.{nameof(Delay)}";
+    private const string DelayUntilName = $"{nameof(ImmortalTime)}.{nameof(DelayUntil)}";
+
     /// <summary>Waits for <paramref name="delay"/>, durably.</summary>
     /// <param name="delay">Time to wait; zero completes at once.</param>
     /// <returns>A task that completes once the delay has passed, also after a recovery on another silo.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="delay"/> is negative.</exception>
     /// <exception cref="InvalidOperationException">The caller is not a method of an immortal grain.</exception>
-    public static Task Delay(TimeSpan delay)
+    public static Task Delay(TimeSpan delay) => Delay(delay, CancellationToken.None);
+
+    /// <summary>Waits for <paramref name="delay"/>, durably, until the method's request is canceled.</summary>
+    /// <param name="delay">Time to wait; zero completes at once.</param>
+    /// <param name="cancellationToken">
+    /// The <see cref="CancellationToken"/> parameter of the running grain method, which
+    /// <see cref="ImmortalRequests.CancelAsync"/> cancels, or <see cref="CancellationToken.None"/>.
+    /// </param>
+    /// <returns>
+    /// A task that completes once the delay has passed, also after a recovery on another silo, or is canceled when
+    /// the method's request is canceled first. The cancellation is stored like the due time.
+    /// </returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="delay"/> is negative.</exception>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="cancellationToken"/> is another token than the method's own, whose cancellation a checkpoint
+    /// could not store.
+    /// </exception>
+    /// <exception cref="InvalidOperationException">The caller is not a method of an immortal grain.</exception>
+    public static Task Delay(TimeSpan delay, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(delay, TimeSpan.Zero);
-        return ImmortalWaitsAccessor.Current($"{nameof(ImmortalTime)}.{nameof(Delay)}")
-            .DelayAsync(delay, $"{nameof(ImmortalTime)}.{nameof(Delay)}");
+        return ImmortalWaitsAccessor.Current(DelayName).DelayAsync(delay, cancellationToken, DelayName);
     }
 
     /// <summary>Waits until <paramref name="dueTime"/>, durably.</summary>
@@ -32,7 +52,22 @@ public static class ImmortalTime
     /// A task that completes once the clock reaches the due time, also after a recovery on another silo.
     /// </returns>
     /// <exception cref="InvalidOperationException">The caller is not a method of an immortal grain.</exception>
-    public static Task DelayUntil(DateTimeOffset dueTime) =>
-        ImmortalWaitsAccessor.Current($"{nameof(ImmortalTime)}.{nameof(DelayUntil)}")
-            .DelayUntilAsync(dueTime, $"{nameof(ImmortalTime)}.{nameof(DelayUntil)}");
+    public static Task DelayUntil(DateTimeOffset dueTime) => DelayUntil(dueTime, CancellationToken.None);
+
+    /// <summary>Waits until <paramref name="dueTime"/>, durably, until the method's request is canceled.</summary>
+    /// <param name="dueTime">Point in time to wait for; a time in the past completes at once.</param>
+    /// <param name="cancellationToken">
+    /// The <see cref="CancellationToken"/> parameter of the running grain method, which
+    /// <see cref="ImmortalRequests.CancelAsync"/> cancels, or <see cref="CancellationToken.None"/>.
+    /// </param>
+    /// <returns>
+    /// A task that completes once the clock reaches the due time, also after a recovery on another silo, or is
+    /// canceled when the method's request is canceled first.
+    /// </returns>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="cancellationToken"/> is another token than the method's own.
+    /// </exception>
+    /// <exception cref="InvalidOperationException">The caller is not a method of an immortal grain.</exception>
+    public static Task DelayUntil(DateTimeOffset dueTime, CancellationToken cancellationToken) =>
+        ImmortalWaitsAccessor.Current(DelayUntilName).DelayUntilAsync(dueTime, cancellationToken, DelayUntilName);
 }

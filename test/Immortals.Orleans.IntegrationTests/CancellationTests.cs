@@ -201,6 +201,56 @@ public sealed class CancellationTests(AzuriteFixture azurite) : IClassFixture<Az
         Assert.False(finished.CancellationRequested);
     }
 
+    [Fact]
+    public async Task Canceled_wait_carries_method_token()
+    {
+        var grain = _cluster.Client.GetGrain<IWaitingGrain>("waiting-" + Guid.NewGuid().ToString("N"));
+        var started = ImmortalRequests.InvokeAsync(
+            grain,
+            "describe",
+            waiter => waiter.DescribeCanceledWait("never", CancellationToken.None));
+        await WaitUntilRunningAsync(grain, "describe");
+
+        await ImmortalRequests.CancelAsync(grain, "describe");
+
+        Assert.Equal(
+            "first token True, first canceled True, second token True, second canceled True",
+            await started.WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
+    public async Task Cancel_rejected_during_unsettled_capture()
+    {
+        // Another method awaits Task.WhenAll over plain delays, so the write that would store the cancel request is
+        // retried until it gives up. The request must then be rejected, stored by no later write, and accepted
+        // once the other method has finished.
+        var grain = _cluster.Client.GetGrain<IWaitingGrain>("waiting-" + Guid.NewGuid().ToString("N"));
+        var started = ImmortalRequests.InvokeAsync(
+            grain,
+            "unsettled",
+            waiter => waiter.DescribeCanceledWait("never", CancellationToken.None));
+        await WaitUntilRunningAsync(grain, "unsettled");
+        var plain = grain.PlainWhenAll(3000);
+        await Task.Delay(TimeSpan.FromMilliseconds(200));
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(
+            () => ImmortalRequests.CancelAsync(grain, "unsettled"));
+        await plain;
+        await ImmortalSignals.SendAsync(grain, "unrelated", "forces a write");
+        var afterWrite = await ImmortalRequests.GetStatusAsync(grain, "unsettled");
+        var accepted = await ImmortalRequests.CancelAsync(grain, "unsettled");
+
+        Assert.Contains("cannot be stored now", error.Message, StringComparison.Ordinal);
+        Assert.False(afterWrite.CancellationRequested);
+        Assert.True(accepted.CancellationRequested);
+        Assert.StartsWith("first token True", await started.WaitAsync(TimeSpan.FromSeconds(30)), StringComparison.Ordinal);
+    }
+
+    private static Task WaitUntilRunningAsync(IAddressable grain, string requestId) => Eventually.GetAsync(
+        () => ImmortalRequests.GetStatusAsync(grain, requestId),
+        status => status.State == ImmortalRequestState.Running,
+        TimeSpan.FromSeconds(30));
+
     private SagaRun NewOrder() => new(_cluster.Client);
 
     private async Task ObserveAsync(Task started)

@@ -134,6 +134,121 @@ public sealed class DurableWaitTests(AzuriteFixture azurite) : IClassFixture<Azu
     }
 
     [Fact]
+    public async Task Signal_beats_delay_after_kill()
+    {
+        var (grain, gateKey, sink, signalId, started) = await StartRaceAndKillAsync();
+        await SendWithRetryAsync(grain, signalId, new Decision("alice", true));
+
+        Assert.Equal(["alice"], await Eventually.GetAsync(sink.GetReports, reports => reports.Count > 0));
+
+        // The delay that lost the race fires later without running anything again.
+        _time.Advance(TimeSpan.FromHours(1));
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        await ObserveAsync(started);
+        Assert.Equal(["alice"], await sink.GetReports());
+        Assert.Equal(1, TestGates.PassCount(gateKey, 1));
+    }
+
+    [Fact]
+    public async Task Delay_beats_signal_after_kill()
+    {
+        var (grain, gateKey, sink, signalId, started) = await StartRaceAndKillAsync();
+        _time.Advance(TimeSpan.FromMinutes(59));
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        Assert.Equal(0, TestGates.PassCount(gateKey, 1));
+        _time.Advance(TimeSpan.FromMinutes(1));
+
+        Assert.Equal(["timed out"], await Eventually.GetAsync(sink.GetReports, reports => reports.Count > 0));
+
+        // A late signal is kept for the grain but changes nothing in the finished method.
+        await SendWithRetryAsync(grain, signalId, new Decision("bob", true));
+        await ObserveAsync(started);
+        Assert.Equal(["timed out"], await sink.GetReports());
+        Assert.Equal(1, TestGates.PassCount(gateKey, 1));
+    }
+
+    [Fact]
+    public async Task WhenAll_waits_signal_and_delay()
+    {
+        var (grain, gateKey, sink) = NewWaiter();
+        var signalId = "approval-" + gateKey;
+        var started = grain.ApprovalAfterDelay(signalId, TimeSpan.FromHours(1), gateKey, sink.GetPrimaryKeyString());
+        await WaitForStoredWaitAsync(grain, waits: 2);
+
+        await _cluster.KillSiloOfAsync(grain);
+        await SendWithRetryAsync(grain, signalId, new Decision("carol", true));
+
+        // The signal is stored and completes its wait, but the method still waits for the delay.
+        await WaitForStoredWaitAsync(grain, waits: 1);
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        Assert.Equal(0, TestGates.PassCount(gateKey, 1));
+        _time.Advance(TimeSpan.FromHours(1));
+
+        Assert.Equal(["carol"], await Eventually.GetAsync(sink.GetReports, reports => reports.Count > 0));
+        await ObserveAsync(started);
+        Assert.Equal(1, TestGates.PassCount(gateKey, 1));
+    }
+
+    [Fact]
+    public async Task Cancel_ends_signal_wait_after_kill()
+    {
+        var (grain, gateKey, sink, signalId, requestId, started) = StartCancelable(TimeSpan.FromHours(1));
+        await WaitForStoredWaitAsync(grain);
+
+        await _cluster.KillSiloOfAsync(grain);
+        await CancelWithRetryAsync(grain, requestId);
+
+        Assert.Equal(["canceled"], await Eventually.GetAsync(sink.GetReports, reports => reports.Count > 0));
+        var status = await Eventually.GetAsync(
+            () => ImmortalRequests.GetStatusAsync(grain, requestId),
+            status => status.State == ImmortalRequestState.Canceled);
+        Assert.True(status.CancellationRequested);
+        Assert.Equal(0, TestGates.PassCount(gateKey, 1));
+
+        // The signal that arrives after the cancellation is kept, and nothing of the method runs again.
+        await ImmortalSignals.SendAsync(grain, signalId, new Decision("alice", true));
+        await ObserveAsync(started);
+        Assert.Equal(["canceled"], await sink.GetReports());
+        Assert.Equal(0, TestGates.PassCount(gateKey, 1));
+    }
+
+    [Fact]
+    public async Task Cancel_ends_durable_delay()
+    {
+        var (grain, gateKey, sink, signalId, requestId, started) = StartCancelable(TimeSpan.FromDays(30));
+        await ImmortalSignals.SendAsync(grain, signalId, new Decision("bob", true));
+        await Eventually.GetAsync(() => Task.FromResult(TestGates.PassCount(gateKey, 1)), count => count > 0);
+        await WaitForStoredWaitAsync(grain);
+
+        var requested = await ImmortalRequests.CancelAsync(grain, requestId);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => started.WaitAsync(TimeSpan.FromSeconds(30)));
+        var status = await ImmortalRequests.GetStatusAsync(grain, requestId);
+        Assert.True(requested.CancellationRequested);
+        Assert.Equal(ImmortalRequestState.Canceled, status.State);
+        Assert.Equal(["canceled"], await sink.GetReports());
+        Assert.Equal(0, TestGates.PassCount(gateKey, 2));
+
+        // The canceled delay has no timer left: its due time passes without effect.
+        _time.Advance(TimeSpan.FromDays(30));
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        Assert.Equal(0, TestGates.PassCount(gateKey, 2));
+        Assert.Equal(["canceled"], await sink.GetReports());
+    }
+
+    [Fact]
+    public async Task Wait_rejects_token_of_other_source()
+    {
+        var (grain, _, _) = NewWaiter();
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => grain.DelayWithOwnToken(TimeSpan.FromHours(1)));
+
+        Assert.Contains("cancellationToken", error.Message, StringComparison.Ordinal);
+        Assert.Contains("ImmortalTime.Delay", error.Message, StringComparison.Ordinal);
+        Assert.Contains("CancellationToken parameter", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Signal_before_wait_completes_at_once()
     {
         var (grain, gateKey, sink) = NewWaiter();
@@ -317,6 +432,47 @@ public sealed class DurableWaitTests(AzuriteFixture azurite) : IClassFixture<Azu
         Assert.Contains("outside a method of an immortal grain", error.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Starts a method that races a signal against a one-hour delay, kills its silo once both waits are stored and
+    /// waits until another silo has recovered both.
+    /// </summary>
+    private async Task<(IWaitingGrain Grain, string GateKey, IResultSinkGrain Sink, string SignalId, Task Started)>
+        StartRaceAndKillAsync()
+    {
+        var (grain, gateKey, sink) = NewWaiter();
+        var signalId = "approval-" + gateKey;
+        var started = grain.ApprovalOrTimeout(signalId, TimeSpan.FromHours(1), gateKey, sink.GetPrimaryKeyString());
+        await WaitForStoredWaitAsync(grain, waits: 2);
+        var killed = _cluster.SiloOf(grain)!.SiloAddress;
+
+        await _cluster.KillSiloOfAsync(grain);
+        await WaitForStoredWaitAsync(grain, waits: 2);
+        Assert.NotEqual(killed, _cluster.SiloOf(grain)?.SiloAddress);
+        return (grain, gateKey, sink, signalId, started);
+    }
+
+    /// <summary>
+    /// Starts, under a request id, a method that waits with its token for a signal and then for
+    /// <paramref name="delay"/>.
+    /// </summary>
+    private (IWaitingGrain Grain, string GateKey, IResultSinkGrain Sink, string SignalId, string RequestId, Task Started)
+        StartCancelable(TimeSpan delay)
+    {
+        var (grain, gateKey, sink) = NewWaiter();
+        var signalId = "approval-" + gateKey;
+        var requestId = "request-" + gateKey;
+        var started = ImmortalRequests.InvokeAsync(
+            grain,
+            requestId,
+            waiter => waiter.ApprovalThenDelayOrCancel(
+                signalId,
+                delay,
+                gateKey,
+                sink.GetPrimaryKeyString(),
+                CancellationToken.None));
+        return (grain, gateKey, sink, signalId, requestId, started);
+    }
+
     private (IWaitingGrain Grain, string GateKey, IResultSinkGrain Sink) NewWaiter()
     {
         var id = Guid.NewGuid().ToString("N");
@@ -326,15 +482,18 @@ public sealed class DurableWaitTests(AzuriteFixture azurite) : IClassFixture<Azu
             _cluster.Client.GetGrain<IResultSinkGrain>("sink-" + id));
     }
 
-    /// <summary>Waits until a running activation of the grain has a pending wait in its stored checkpoint.</summary>
-    private Task WaitForStoredWaitAsync(IAddressable grain) => Eventually.GetAsync(
+    /// <summary>
+    /// Waits until a running activation of the grain has <paramref name="waits"/> pending waits in its stored
+    /// checkpoint.
+    /// </summary>
+    private Task WaitForStoredWaitAsync(IAddressable grain, int waits = 1) => Eventually.GetAsync(
         () =>
         {
             _cluster.Cluster.TryGetGrainContext(grain.GetGrainId(), out var context);
             var activation = context?.GetComponent<ImmortalActivation>();
             return Task.FromResult(activation is { IsClosed: false } ? activation.StoredPendingWaitCount : 0);
         },
-        count => count == 1,
+        count => count == waits,
         TimeSpan.FromSeconds(30));
 
     /// <summary>Reads every shard of the wake-up registry and returns whether one of them lists the grain.</summary>
@@ -372,6 +531,24 @@ public sealed class DurableWaitTests(AzuriteFixture azurite) : IClassFixture<Azu
             catch (Exception exception) when (exception is not ImmortalSignalConflictException && attempt < 30)
             {
                 TestLog.Write($"signal send attempt {attempt} failed: {exception.GetType().Name}: {exception.Message}");
+                await Task.Delay(TimeSpan.FromMilliseconds(500));
+            }
+        }
+    }
+
+    /// <summary>Sends a cancel request, again after failures of a dead silo; a repeat is safe.</summary>
+    private static async Task CancelWithRetryAsync(IAddressable grain, string requestId)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await ImmortalRequests.CancelAsync(grain, requestId);
+                return;
+            }
+            catch (Exception exception) when (attempt < 30)
+            {
+                TestLog.Write($"cancel attempt {attempt} failed: {exception.GetType().Name}: {exception.Message}");
                 await Task.Delay(TimeSpan.FromMilliseconds(500));
             }
         }

@@ -20,6 +20,9 @@ internal abstract class LeafCompletion
     /// <summary>Completes the task with the outcome. Continuations run asynchronously.</summary>
     public abstract void Complete(CallOutcome outcome);
 
+    /// <summary>Cancels the task with <paramref name="token"/>, as a canceled awaited API would.</summary>
+    public abstract void Cancel(CancellationToken token);
+
     private sealed class Typed<T> : LeafCompletion
     {
         private readonly TaskCompletionSource<T> _source = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -36,5 +39,7 @@ internal abstract class LeafCompletion
 
             _source.TrySetResult(outcome.Value is null ? default! : (T)outcome.Value);
         }
+
+        public override void Cancel(CancellationToken token) => _source.TrySetCanceled(token);
     }
 }

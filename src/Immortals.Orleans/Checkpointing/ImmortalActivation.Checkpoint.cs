@@ -93,6 +93,23 @@ internal sealed partial class ImmortalActivation
                 try
                 {
                     captured = Capture(failUncapturableRoots: !optionalOnly);
+
+                    // Roots that the capture finished or failed registered their replies just now, and this record
+                    // already contains their outcomes, so the replies go out after this write, not the next one.
+                    if (_afterWrite.Count > 0)
+                    {
+                        actions = [.. actions, .. _afterWrite];
+                        _afterWrite.Clear();
+                    }
+
+                    if (captured is not null)
+                    {
+                        // The record covers every change made up to the end of the capture, so checkpoints requested
+                        // during it need no write of their own.
+                        _checkpointRequested = false;
+                        _outputCheckpointRequested = false;
+                    }
+
                     if (captured is not null)
                     {
                         await RegisterExternalRootsAsync(captured.Roots);
@@ -267,7 +284,7 @@ internal sealed partial class ImmortalActivation
 
         CaptureWaits(record, referenced);
         var roots = _roots.Values.ToList();
-        record.Roots = [.. roots.Select(root => root.Record)];
+        record.Roots = [.. roots.Select(root => root.Record.Copy())];
         var outbox = _outbox.Values.ToList();
         record.Outbox = outbox;
         record.Callers = [.. _callers.Values];

@@ -92,7 +92,7 @@ internal sealed partial class ImmortalActivation
         {
             await WaitForOptionalCheckpointAsync(requestId);
         }
-        catch (InvalidOperationException) when (!root.CancelStored)
+        catch (Exception) when (!root.CancelStored)
         {
             // No checkpoint contains the flag, so no output of the root was released with it. Clearing it keeps a
             // later write from storing a cancel request whose token this activation never canceled.
@@ -118,8 +118,9 @@ internal sealed partial class ImmortalActivation
         {
             await stored.Task;
         }
-        catch (FrameCaptureException exception)
+        catch (Exception failure) when (failure is FrameCaptureException or FrameCaptureDeferredException)
         {
+            var exception = failure as FrameCaptureException ?? ((FrameCaptureDeferredException)failure).Failure;
             _logger.CancelDeferred(GrainKey, requestId, exception);
             throw new InvalidOperationException(
                 $"The cancel request for '{requestId}' on immortal grain {GrainKey} cannot be stored now, because "

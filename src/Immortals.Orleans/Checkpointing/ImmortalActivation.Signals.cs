@@ -11,9 +11,19 @@ internal sealed partial class ImmortalActivation
 {
     private readonly Dictionary<string, SignalRecord> _signals = new(StringComparer.Ordinal);
 
-    public Task<T> WaitForSignalAsync<T>(string signalId, TimeSpan? timeout, string apiName)
+    public Task<T> WaitForSignalAsync<T>(
+        string signalId,
+        TimeSpan? timeout,
+        CancellationToken cancellationToken,
+        string apiName)
     {
         EnterWait(apiName);
+        var canceledWith = CancelingRoot(cancellationToken, apiName);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<T>(cancellationToken);
+        }
+
         if (TryGetSignal(signalId, out var signal) && signal.Stored.Task.IsCompletedSuccessfully)
         {
             Consume(signal);
@@ -30,7 +40,7 @@ internal sealed partial class ImmortalActivation
             record.DueTime = _runtime.WaitTimeProvider.GetUtcNow() + limit;
         }
 
-        var wait = AddWait(record, typeof(T));
+        var wait = AddWait(record, typeof(T), canceledWith);
         _logger.SignalWaitStarted(GrainKey, signalId, wait.LeafId);
         return (Task<T>)wait.Leaf.Task;
     }

@@ -21,18 +21,24 @@ internal sealed partial class ImmortalActivation : IImmortalWaits
     private bool _storedPendingDelays;
     private bool _timersWatchClose;
 
-    public Task DelayAsync(TimeSpan delay, string apiName) =>
-        DelayUntilAsync(_runtime.WaitTimeProvider.GetUtcNow() + delay, apiName);
+    public Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken, string apiName) =>
+        DelayUntilAsync(_runtime.WaitTimeProvider.GetUtcNow() + delay, cancellationToken, apiName);
 
-    public Task DelayUntilAsync(DateTimeOffset dueTime, string apiName)
+    public Task DelayUntilAsync(DateTimeOffset dueTime, CancellationToken cancellationToken, string apiName)
     {
         EnterWait(apiName);
+        var canceledWith = CancelingRoot(cancellationToken, apiName);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled(cancellationToken);
+        }
+
         if (dueTime <= _runtime.WaitTimeProvider.GetUtcNow())
         {
             return Task.CompletedTask;
         }
 
-        var wait = AddWait(new WaitRecord { Kind = WaitKind.Delay, DueTime = dueTime }, typeof(object));
+        var wait = AddWait(new WaitRecord { Kind = WaitKind.Delay, DueTime = dueTime }, typeof(object), canceledWith);
         _logger.DelayStarted(GrainKey, wait.LeafId, dueTime);
         return wait.Leaf.Task;
     }
@@ -73,17 +79,85 @@ internal sealed partial class ImmortalActivation : IImmortalWaits
     }
 
     /// <summary>
-    /// Adds a wait and requests the checkpoint that stores it. A delay's timer starts once a stored checkpoint contains
-    /// the wait (see <see cref="CommitWaits"/>).
+    /// Returns the root whose cancellation token <paramref name="cancellationToken"/> is, or <see langword="null"/>
+    /// for a token that cannot be canceled. Any other token is rejected: its cancellation would not be stored, so a
+    /// recovered method would wait on after it.
     /// </summary>
-    private PendingWait AddWait(WaitRecord record, Type resultType)
+    private ActiveRoot? CancelingRoot(CancellationToken cancellationToken, string apiName)
+    {
+        if (!cancellationToken.CanBeCanceled)
+        {
+            return null;
+        }
+
+        foreach (var root in _roots.Values)
+        {
+            if (root.HasCancellationToken && root.CancellationToken == cancellationToken)
+            {
+                return root;
+            }
+        }
+
+        throw new ArgumentException(
+            $"{apiName} on immortal grain {GrainKey} received a cancellation token that is not the "
+            + "CancellationToken parameter of a running grain method. A checkpoint stores only the cancellation of "
+            + "a method's own token (see ImmortalRequests.CancelAsync), so another token would be lost in a silo "
+            + "failure. Pass the method's token or CancellationToken.None.",
+            nameof(cancellationToken));
+    }
+
+    /// <summary>
+    /// Adds a wait and requests the checkpoint that stores it. A delay's timer starts once a stored checkpoint contains
+    /// the wait (see <see cref="CommitWaits"/>). A wait with <paramref name="canceledWith"/> is canceled with that
+    /// root's token.
+    /// </summary>
+    private PendingWait AddWait(WaitRecord record, Type resultType, ActiveRoot? canceledWith)
     {
         record.LeafId = _nextSequence++;
+        record.CanceledWithRoot = canceledWith?.RootId ?? 0;
         var wait = new PendingWait(record, LeafCompletion.Create(resultType), resultType);
         _waits.Add(record.LeafId, wait);
+        if (canceledWith is not null)
+        {
+            WatchCancellation(wait, canceledWith);
+        }
+
         UpdateKeepAlive();
         RequestCheckpoint();
         return wait;
+    }
+
+    /// <summary>
+    /// Cancels the wait with the root's token once that token is canceled. The token is canceled only by a stored
+    /// cancel request, so the outcome is the same after a recovery.
+    /// </summary>
+    private void WatchCancellation(PendingWait wait, ActiveRoot root)
+    {
+        var token = root.CancellationToken;
+        if (token.IsCancellationRequested)
+        {
+            CancelWait(wait, token);
+            return;
+        }
+
+        wait.Cancellation = token.UnsafeRegister(
+            _ => Queue(() =>
+            {
+                CancelWait(wait, token);
+                return Task.CompletedTask;
+            }),
+            null);
+    }
+
+    private void CancelWait(PendingWait wait, CancellationToken token)
+    {
+        if (wait.Completed || !_waits.ContainsKey(wait.LeafId))
+        {
+            return;
+        }
+
+        _logger.WaitCanceled(GrainKey, wait.LeafId);
+        CompleteWait(wait, new CallOutcome { Exception = new OperationCanceledException(token) }, token);
     }
 
     /// <summary>
@@ -194,7 +268,11 @@ internal sealed partial class ImmortalActivation : IImmortalWaits
     /// Stores the outcome of a wait and resumes the awaiting frame from a work item of its own, with an empty
     /// <c>RequestContext</c>. A checkpoint is requested after the frame had a chance to run, as for a call result.
     /// </summary>
-    private void CompleteWait(PendingWait wait, CallOutcome outcome)
+    /// <remarks>
+    /// A wait ended by <paramref name="canceledBy"/> is canceled with that token, like an API that observes its token,
+    /// so that <c>catch (OperationCanceledException e) when (e.CancellationToken == token)</c> recognizes it.
+    /// </remarks>
+    private void CompleteWait(PendingWait wait, CallOutcome outcome, CancellationToken canceledBy = default)
     {
         if (wait.Completed || _closed)
         {
@@ -203,14 +281,24 @@ internal sealed partial class ImmortalActivation : IImmortalWaits
 
         wait.Timer?.Dispose();
         wait.Timer = null;
+        wait.Cancellation.Dispose();
         var api = wait.Record.Kind == WaitKind.Delay ? "ImmortalTime.Delay" : "ImmortalSignals.WaitAsync";
         var bytes = WriteOutcome(outcome, api);
         wait.Record.Outcome = bytes;
+        wait.Record.Canceled = canceledBy.CanBeCanceled;
         var leaf = wait.Leaf;
         Queue(() =>
         {
             RequestContext.Clear();
-            leaf.Complete(ReadOutcome(bytes));
+            if (canceledBy.CanBeCanceled)
+            {
+                leaf.Cancel(canceledBy);
+            }
+            else
+            {
+                leaf.Complete(ReadOutcome(bytes));
+            }
+
             Queue(() =>
             {
                 RequestCheckpoint();
@@ -246,6 +334,7 @@ internal sealed partial class ImmortalActivation : IImmortalWaits
             }
 
             wait.Timer?.Dispose();
+            wait.Cancellation.Dispose();
             _waits.Remove(wait.LeafId);
             _logger.WaitDropped(GrainKey, wait.LeafId);
         }
@@ -296,13 +385,26 @@ internal sealed partial class ImmortalActivation : IImmortalWaits
         {
             if (wait.Completed)
             {
-                wait.Leaf.Complete(ReadOutcome(wait.Record.Outcome!));
+                if (wait.Record.Canceled && _roots.TryGetValue(wait.Record.CanceledWithRoot, out var canceling))
+                {
+                    // The root's stored cancel request canceled its token before the rebuild.
+                    wait.Leaf.Cancel(canceling.CancellationToken);
+                }
+                else
+                {
+                    wait.Leaf.Complete(ReadOutcome(wait.Record.Outcome!));
+                }
             }
             else if (wait.Record is { Kind: WaitKind.Signal, SignalId: { } signalId }
                 && _signals.TryGetValue(signalId, out var signal))
             {
                 Consume(signal);
                 CompleteWait(wait, SignalOutcome(signalId, ReadSignalValue(signal), wait.ResultType));
+            }
+            else if (wait.Record.CanceledWithRoot != 0 && _roots.TryGetValue(wait.Record.CanceledWithRoot, out var root))
+            {
+                // A root whose cancel request is stored starts with a canceled token, which cancels the wait at once.
+                WatchCancellation(wait, root);
             }
         }
     }

@@ -45,4 +45,8 @@ internal static partial class ImmortalWaitLog
     [LoggerMessage(EventId = 4208, Level = LogLevel.Debug,
         Message = "Dropped wait {LeafId} of {GrainId}: no suspended method awaits it")]
     public static partial void WaitDropped(this ILogger logger, string grainId, long leafId);
+
+    [LoggerMessage(EventId = 4210, Level = LogLevel.Debug,
+        Message = "Wait {LeafId} of {GrainId} was canceled with its method's request")]
+    public static partial void WaitCanceled(this ILogger logger, string grainId, long leafId);
 }

@@ -57,4 +57,10 @@ internal sealed class RootRecord
     /// </summary>
     [Id(30)]
     public bool CancelRequested { get; set; }
+
+    /// <summary>
+    /// Returns a copy with the current values, so that a checkpoint being written keeps the values of its capture.
+    /// The byte arrays are shared, because they are never changed in place.
+    /// </summary>
+    public RootRecord Copy() => (RootRecord)MemberwiseClone();
 }

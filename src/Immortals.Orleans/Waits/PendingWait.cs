@@ -21,6 +21,9 @@ internal sealed class PendingWait(WaitRecord record, LeafCompletion leaf, Type r
     /// <summary>The timer of a stored delay while the activation runs.</summary>
     public ITimer? Timer { get; set; }
 
+    /// <summary>The registration on the root's cancellation token while the wait is pending.</summary>
+    public CancellationTokenRegistration Cancellation { get; set; }
+
     public bool Completed => Record.Outcome is not null;
 
     /// <summary>

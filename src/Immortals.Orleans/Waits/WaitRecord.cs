@@ -34,6 +34,20 @@ internal sealed class WaitRecord
     [Id(5)]
     public bool HasDeadline { get; set; }
 
+    /// <summary>
+    /// Id of the root whose cancellation token cancels the wait, or 0 when no token does. A stored cancel request of
+    /// that root cancels the wait again after a recovery.
+    /// </summary>
+    [Id(6)]
+    public long CanceledWithRoot { get; set; }
+
+    /// <summary>
+    /// Whether the token of <see cref="CanceledWithRoot"/> ended the wait, so that its task is canceled with that
+    /// token, also when it is rebuilt after a recovery.
+    /// </summary>
+    [Id(7)]
+    public bool Canceled { get; set; }
+
     /// <summary>Returns a copy with the current values.</summary>
     public WaitRecord Copy() => new()
     {
@@ -43,5 +57,7 @@ internal sealed class WaitRecord
         SignalId = SignalId,
         Outcome = Outcome,
         HasDeadline = HasDeadline,
+        CanceledWithRoot = CanceledWithRoot,
+        Canceled = Canceled,
     };
 }
