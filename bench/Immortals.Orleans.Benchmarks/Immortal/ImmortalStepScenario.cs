@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using Immortals.Orleans.Benchmarks.Dtfx;
 using Immortals.Orleans.Benchmarks.Grains;
 using Azure.Data.Tables;
@@ -99,6 +100,16 @@ internal sealed class ImmortalStepScenario : IBenchmarkScenario
             var floorRate = await StorageFloorScenario.RunRoundAsync(
                 floorTable, workflows, FloorPayloadBytes, TimeSpan.FromSeconds(1), floorLatencies);
             var result = await measurements.RunSequentialAsync(workflows, steps);
+            if (result.Split is { Gaps: var gaps })
+            {
+                report.Note("step gaps", string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"p50 of the gaps outside the write requests of a step with one workflow: counter's step to its "
+                    + $"write request {gaps.ToCalleeWrite.P50:F3} ms, end of that request to the workflow's write "
+                    + $"request {gaps.ToCallerWrite.P50:F3} ms, end of that request to the next step "
+                    + $"{gaps.ToNextStep.P50:F3} ms ({gaps.ToNextStep.Count} steps with two write requests)"));
+            }
+
             sequential.Add(
                 workflows,
                 steps,

@@ -9,10 +9,16 @@ namespace Immortals.Orleans.Benchmarks.Immortal;
 /// <param name="HttpWrite">Latency of each write request made during the steps.</param>
 /// <param name="InsideWrites">Per step, the time covered by write requests.</param>
 /// <param name="OutsideWrites">Per step, the time not covered by any write request.</param>
+/// <param name="Gaps">
+/// The three gaps outside the write requests of the steps that made exactly two: the callee's and then the
+/// caller's. They run from the callee's step to its write request, from the end of that request to the caller's
+/// write request, and from the end of the caller's request to the callee's next step.
+/// </param>
 internal readonly record struct StepTimeSplit(
     LatencySummary HttpWrite,
     LatencySummary InsideWrites,
-    LatencySummary OutsideWrites)
+    LatencySummary OutsideWrites,
+    (LatencySummary ToCalleeWrite, LatencySummary ToCallerWrite, LatencySummary ToNextStep) Gaps)
 {
     /// <summary>
     /// Splits the steps between consecutive <paramref name="stepTimestamps"/> by the write request
@@ -25,18 +31,31 @@ internal readonly record struct StepTimeSplit(
         var inside = new List<double>();
         var outside = new List<double>();
         var requests = new List<double>();
+        var (toCalleeWrite, toCallerWrite, toNextStep) = (new List<double>(), new List<double>(), new List<double>());
         for (var i = 1; i < stepTimestamps.Count; i++)
         {
             var (from, to) = (stepTimestamps[i - 1], stepTimestamps[i]);
             var covered = Covered(writeSpans, from, to);
             inside.Add(LatencySummary.ToMilliseconds(covered));
             outside.Add(LatencySummary.ToMilliseconds(to - from - covered));
-            requests.AddRange(writeSpans
+            var within = writeSpans
                 .Where(span => span.Started >= from && span.Ended <= to)
-                .Select(span => LatencySummary.ToMilliseconds(span.Ended - span.Started)));
+                .OrderBy(span => span.Started)
+                .ToArray();
+            requests.AddRange(within.Select(span => LatencySummary.ToMilliseconds(span.Ended - span.Started)));
+            if (within.Length == 2)
+            {
+                toCalleeWrite.Add(LatencySummary.ToMilliseconds(within[0].Started - from));
+                toCallerWrite.Add(LatencySummary.ToMilliseconds(within[1].Started - within[0].Ended));
+                toNextStep.Add(LatencySummary.ToMilliseconds(to - within[1].Ended));
+            }
         }
 
-        return new StepTimeSplit(LatencySummary.Of(requests), LatencySummary.Of(inside), LatencySummary.Of(outside));
+        return new StepTimeSplit(
+            LatencySummary.Of(requests),
+            LatencySummary.Of(inside),
+            LatencySummary.Of(outside),
+            (LatencySummary.Of(toCalleeWrite), LatencySummary.Of(toCallerWrite), LatencySummary.Of(toNextStep)));
     }
 
     // Returns the ticks of [from, to] that at least one span covers, counting overlapping spans once.
