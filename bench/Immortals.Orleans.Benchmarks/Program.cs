@@ -21,6 +21,7 @@ IBenchmarkScenario[] scenarios =
 [
     new FrameCaptureScenario(),
     new StorageFloorScenario(),
+    new StorageIdleScenario(),
     new DtfxScenario(),
     new ImmortalStepScenario(),
     new OverheadScenario(),

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using Immortals.Orleans.Benchmarks.Dtfx;
 using Immortals.Orleans.Benchmarks.Grains;
 using Azure.Data.Tables;
@@ -48,7 +49,9 @@ internal sealed class ImmortalStepScenario : IBenchmarkScenario
             + "HTTP write: one write request in the Azure client's transport; CPU: cores used on average while the "
             + "workflows ran, by the benchmark process (silo and client) and by the whole machine (Azurite and other "
             + "people's builds included); floor now: conditional updates of a 1 KiB entity from this process for 1 s "
-            + "right before the run, with one writer per workflow");
+            + "right before the run, with one writer per workflow; with one workflow, each step's time is split into "
+            + "the time covered by write requests in the transport and the rest (capture, serialization, message hops, "
+            + "scheduling)");
 
         var sequential = report.StartTable(
             "sequential",
@@ -70,7 +73,10 @@ internal sealed class ImmortalStepScenario : IBenchmarkScenario
             "silo process CPU (cores)",
             "machine CPU (cores)",
             "floor now (updates/s)",
-            "floor now p50 (ms)");
+            "floor now p50 (ms)",
+            "HTTP write p50 (ms)",
+            "step in HTTP writes p50 (ms)",
+            "step outside HTTP writes p50 (ms)");
         var fanOut = report.StartTable(
             "fanOut",
             $"Fan-out of {FanOutCalls} immortal calls in one workflow (Task.WhenAll)",
@@ -94,6 +100,16 @@ internal sealed class ImmortalStepScenario : IBenchmarkScenario
             var floorRate = await StorageFloorScenario.RunRoundAsync(
                 floorTable, workflows, FloorPayloadBytes, TimeSpan.FromSeconds(1), floorLatencies);
             var result = await measurements.RunSequentialAsync(workflows, steps);
+            if (result.Split is { Gaps: var gaps })
+            {
+                report.Note("step gaps", string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"p50 of the gaps outside the write requests of a step with one workflow: counter's step to its "
+                    + $"write request {gaps.ToCalleeWrite.P50:F3} ms, end of that request to the workflow's write "
+                    + $"request {gaps.ToCallerWrite.P50:F3} ms, end of that request to the next step "
+                    + $"{gaps.ToNextStep.P50:F3} ms ({gaps.ToNextStep.Count} steps with two write requests)"));
+            }
+
             sequential.Add(
                 workflows,
                 steps,
@@ -112,7 +128,10 @@ internal sealed class ImmortalStepScenario : IBenchmarkScenario
                 result.ProcessCores,
                 result.MachineCores,
                 floorRate,
-                LatencySummary.Of(floorLatencies).P50);
+                LatencySummary.Of(floorLatencies).P50,
+                result.Split?.HttpWrite.P50,
+                result.Split?.InsideWrites.P50,
+                result.Split?.OutsideWrites.P50);
         }
 
         var fan = await measurements.RunFanOutAsync(FanOutCalls);
@@ -144,6 +163,7 @@ internal sealed class ImmortalStepScenario : IBenchmarkScenario
             var (writesBefore, readsBefore, meterBefore) = (store.Requests.Writes, store.Requests.Reads, meter.Read());
             var writeTimeBefore = store.Requests.WriteTime;
             var cpu = new CpuUsage();
+            store.Requests.StartRecordingWriteSpans();
 
             var expected = steps * (steps + 1) / 2;
             await Task.WhenAll(ids.Select(async id =>
@@ -157,6 +177,7 @@ internal sealed class ImmortalStepScenario : IBenchmarkScenario
                 }
             })).WaitAsync(RunTimeout);
             var (processCores, machineCores) = (cpu.ProcessCores(), cpu.MachineCores());
+            var writeSpans = store.Requests.StopRecordingWriteSpans();
             await WaitForQuietStorageAsync();
 
             var records = silo.Recorder.Snapshot();
@@ -184,6 +205,10 @@ internal sealed class ImmortalStepScenario : IBenchmarkScenario
                 throw new InvalidOperationException($"{records.Count} steps ran instead of {total}.");
             }
 
+            // With one workflow the write requests during a step are that step's own, so they split its time.
+            StepTimeSplit? split = workflows == 1
+                ? StepTimeSplit.Of(records.OrderBy(r => r.Timestamp).Select(r => r.Timestamp).ToArray(), writeSpans)
+                : null;
             var elapsed = LatencySummary.ToMilliseconds(records.Max(r => r.Timestamp) - starts.Values.Min()) / 1000;
             var used = meter.Read() - meterBefore;
             return new SequentialResult(
@@ -199,7 +224,8 @@ internal sealed class ImmortalStepScenario : IBenchmarkScenario
                 (store.Requests.WriteTime - writeTimeBefore).TotalMilliseconds
                     / Math.Max(1, store.Requests.Writes - writesBefore),
                 processCores,
-                machineCores);
+                machineCores,
+                split);
         }
 
         /// <summary>
@@ -268,7 +294,8 @@ internal sealed class ImmortalStepScenario : IBenchmarkScenario
         double StorageWriteMilliseconds,
         double HttpWriteMilliseconds,
         double ProcessCores,
-        double? MachineCores);
+        double? MachineCores,
+        StepTimeSplit? Split);
 
     /// <summary>Figures of the fan-out.</summary>
     private readonly record struct FanOutResult(

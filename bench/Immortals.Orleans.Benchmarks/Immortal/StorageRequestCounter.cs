@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Azure.Core;
 using Azure.Core.Pipeline;
@@ -14,6 +15,8 @@ internal sealed class StorageRequestCounter : HttpPipelinePolicy
     private long _reads;
     private long _writes;
     private long _writeTicks;
+    private readonly ConcurrentQueue<(long Started, long Ended)> _writeSpans = new();
+    private volatile bool _recordingSpans;
 
     /// <summary>Requests that read.</summary>
     public long Reads => Interlocked.Read(ref _reads);
@@ -23,6 +26,23 @@ internal sealed class StorageRequestCounter : HttpPipelinePolicy
 
     /// <summary>Total time of the write requests.</summary>
     public TimeSpan WriteTime => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _writeTicks));
+
+    /// <summary>
+    /// Starts keeping the <see cref="Stopwatch"/> timestamps at which each write request entered the transport and
+    /// received its response, forgetting the spans kept before.
+    /// </summary>
+    public void StartRecordingWriteSpans()
+    {
+        _writeSpans.Clear();
+        _recordingSpans = true;
+    }
+
+    /// <summary>Stops keeping write spans and returns those kept since the recording started.</summary>
+    public IReadOnlyList<(long Started, long Ended)> StopRecordingWriteSpans()
+    {
+        _recordingSpans = false;
+        return _writeSpans.ToArray();
+    }
 
     /// <inheritdoc />
     public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
@@ -49,7 +69,12 @@ internal sealed class StorageRequestCounter : HttpPipelinePolicy
             return;
         }
 
+        var ended = Stopwatch.GetTimestamp();
         Interlocked.Increment(ref _writes);
-        Interlocked.Add(ref _writeTicks, Stopwatch.GetTimestamp() - started);
+        Interlocked.Add(ref _writeTicks, ended - started);
+        if (_recordingSpans)
+        {
+            _writeSpans.Enqueue((started, ended));
+        }
     }
 }

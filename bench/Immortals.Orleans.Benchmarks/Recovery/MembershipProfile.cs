@@ -30,6 +30,23 @@ internal sealed class MembershipProfile
     /// <summary>Applies the settings.</summary>
     public Action<ClusterMembershipOptions> Configure { get; }
 
+    /// <summary>
+    /// Time a new silo needs to reach the probe period of a running cluster. Orleans 10.4.2 probes each monitored
+    /// silo once per probe timeout, and uses <see cref="ClusterMembershipOptions.ProbeTimeout"/> as that timeout
+    /// until it has 4 response times of the silo. From then on its phi accrual failure detector estimates the
+    /// timeout from them, which on a fast network falls to <see cref="ClusterMembershipOptions.MinProbeTimeout"/>
+    /// (half the probe timeout by default). Six probe timeouts cover the 4 probes and a random first delay.
+    /// </summary>
+    public TimeSpan SteadyProbingDelay
+    {
+        get
+        {
+            var options = new ClusterMembershipOptions();
+            Configure(options);
+            return options.ProbeTimeout * 6;
+        }
+    }
+
     /// <summary>Returns the profile named <paramref name="name"/>.</summary>
     public static MembershipProfile Parse(string name) => name switch
     {

@@ -15,6 +15,7 @@ namespace Immortals.Orleans.Benchmarks.Recovery;
 internal sealed class RecoveryScenario : IBenchmarkScenario
 {
     private const int Workflows = 10;
+    private const int TimelineEventsPerKind = 3;
 
     /// <inheritdoc />
     public string Name => "recovery";
@@ -101,6 +102,9 @@ internal sealed class RecoveryScenario : IBenchmarkScenario
             "every workflow is parked on silo A");
 
         var second = await deployment.StartSiloAsync("b");
+
+        // A cluster that runs for a while probes at its steady period, not at the initial one of a new silo.
+        await Task.Delay(profile.SteadyProbingDelay);
         await client.GetGrain<IParkGrain>(parkKey).Release();
         var stepsBeforeKill = Workflows * steps / 4;
         await StepWait.UntilAsync(
@@ -135,6 +139,8 @@ internal sealed class RecoveryScenario : IBenchmarkScenario
             }
         }
 
+        PrintTimeline(profile, second, killed, after.Min(r => r.Timestamp));
+
         var unfinished = counters.Where(c => !before.Any(r => r.InstanceId == c && r.Step == steps)).ToHashSet();
         var resumed = after.Where(r => unfinished.Contains(r.InstanceId))
             .GroupBy(r => r.InstanceId)
@@ -146,6 +152,48 @@ internal sealed class RecoveryScenario : IBenchmarkScenario
             LatencySummary.ToMilliseconds(resumed.Max() - killed),
             LatencySummary.ToMilliseconds(allCompleted - killed),
             all.Length - all.Select(r => (r.InstanceId, r.Step)).Distinct().Count());
+    }
+
+    /// <summary>
+    /// Prints the first <see cref="TimelineEventsPerKind"/> events of each kind that the surviving silo logged from
+    /// the kill until its first resumed step, in milliseconds after the kill.
+    /// </summary>
+    private static void PrintTimeline(MembershipProfile profile, SiloProcess survivor, long killed, long firstStep)
+    {
+        var path = SiloRole.TimelinePath(survivor.StepLogPath);
+        if (!File.Exists(path))
+        {
+            return;
+        }
+
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        var seen = new Dictionary<string, int>();
+        Console.WriteLine($"timeline of silo B after the kill ({profile.Name}):");
+        while (reader.ReadLine() is { } line)
+        {
+            var parts = line.Split(' ', 5);
+            if (parts.Length < 5 || !long.TryParse(parts[0], out var timestamp) || timestamp < killed)
+            {
+                continue;
+            }
+
+            if (timestamp > firstStep)
+            {
+                break;
+            }
+
+            var kind = $"{parts[2]} {parts[3]}";
+            seen[kind] = seen.GetValueOrDefault(kind) + 1;
+            if (seen[kind] <= TimelineEventsPerKind)
+            {
+                var message = parts[4].Length > 160 ? parts[4][..160] : parts[4];
+                var offset = LatencySummary.ToMilliseconds(timestamp - killed);
+                Console.WriteLine($"  {offset,8:F1} ms  {parts[2]} {parts[3]}: {message}");
+            }
+        }
+
+        Console.WriteLine($"  {LatencySummary.ToMilliseconds(firstStep - killed),8:F1} ms  first resumed step");
     }
 
     private static int CountSteps(IReadOnlyList<StepRecord> records, HashSet<string> counters) =>

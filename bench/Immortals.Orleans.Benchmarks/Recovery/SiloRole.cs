@@ -55,6 +55,13 @@ internal static class SiloRole
 
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
+
+        // The recovery timeline: membership and messaging events of Orleans, and the plugin's own events.
+        builder.Logging.AddProvider(new TimelineLoggerProvider(TimelinePath(stepLog)));
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddFilter("Orleans.Runtime.MembershipService", LogLevel.Information);
+        builder.Logging.AddFilter("Orleans.Runtime.Messaging", LogLevel.Information);
+        builder.Logging.AddFilter("Immortals", LogLevel.Debug);
         builder.Services.AddSingleton(recorder);
         builder.UseOrleans(silo =>
         {
@@ -89,6 +96,9 @@ internal static class SiloRole
         await host.StopAsync(timeout.Token);
         return 0;
     }
+
+    /// <summary>Returns the path of the timeline log of the silo whose step log is <paramref name="stepLog"/>.</summary>
+    public static string TimelinePath(string stepLog) => Path.ChangeExtension(stepLog, ".timeline.log");
 
     private static string DescribeMemory(CheckpointMeter.Totals totals)
     {
