@@ -9,7 +9,9 @@ using Orleans.Runtime;
 
 namespace Immortals.Orleans.IntegrationTests;
 
-/// <summary>AddImmortals on a real silo host: the embedded store and option validation at start.</summary>
+/// <summary>
+/// AddImmortals on a real silo host: the embedded store, option validation at start and the registered call filters.
+/// </summary>
 public sealed class HostingTests : IDisposable
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), $"immortals-hosting-{Guid.NewGuid():N}");
@@ -39,6 +41,16 @@ public sealed class HostingTests : IDisposable
         {
             await host.StopAsync();
         }
+    }
+
+    [Fact]
+    public void Silo_has_no_silo_wide_incoming_call_filter()
+    {
+        using var host = BuildHost(options => options.DefaultDirectory = _directory);
+
+        // Orleans skips its incoming filter pipeline for a grain without a grain-level filter only when no silo-wide
+        // filter is registered. Immortal grains bring their own filter, so ordinary grains keep the plain call path.
+        Assert.Empty(host.Services.GetServices<IIncomingGrainCallFilter>());
     }
 
     [Theory]

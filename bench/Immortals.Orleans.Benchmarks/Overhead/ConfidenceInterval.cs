@@ -1,6 +1,6 @@
 namespace Immortals.Orleans.Benchmarks.Overhead;
 
-/// <summary>The mean of a small sample with the half-width of its two-sided 95% confidence interval (Student's t).</summary>
+/// <summary>The mean of a sample with the half-width of its two-sided 95% confidence interval (Student's t).</summary>
 internal static class ConfidenceInterval
 {
     // Two-sided 95% quantiles of Student's t distribution for 1 to 30 degrees of freedom.
@@ -21,8 +21,29 @@ internal static class ConfidenceInterval
 
         var mean = values.Average();
         var variance = values.Sum(value => (value - mean) * (value - mean)) / (values.Count - 1);
-        var degrees = values.Count - 1;
-        var t = degrees <= T975.Length ? T975[degrees - 1] : 1.960;
-        return (mean, t * Math.Sqrt(variance / values.Count));
+        return (mean, T975Quantile(values.Count - 1) * Math.Sqrt(variance / values.Count));
+    }
+
+    /// <summary>Returns the median of <paramref name="values"/>.</summary>
+    public static double Median(IReadOnlyList<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        var middle = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
+
+    // Above 30 degrees of freedom, the Cornish-Fisher expansion of the t quantile around the normal one is accurate
+    // to the third decimal.
+    private static double T975Quantile(int degrees)
+    {
+        if (degrees <= T975.Length)
+        {
+            return T975[degrees - 1];
+        }
+
+        const double z = 1.959964;
+        var z3 = z * z * z;
+        var z5 = z3 * z * z;
+        return z + (z3 + z) / (4.0 * degrees) + (5 * z5 + 16 * z3 + 3 * z) / (96.0 * degrees * degrees);
     }
 }

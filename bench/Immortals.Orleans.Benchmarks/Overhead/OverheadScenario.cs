@@ -6,9 +6,11 @@ using Immortals.Orleans.Hosting;
 namespace Immortals.Orleans.Benchmarks.Overhead;
 
 /// <summary>
-/// Overhead of the plugin on ordinary grain calls: three silos in this process, one with <c>AddImmortals</c>, one
-/// without, and one with pass-through call filters only, run the same ping workload in short rounds in rotating
-/// order. The overhead is the mean of the per-cycle differences in throughput, with a 95% confidence interval.
+/// Overhead of the plugin on ordinary grain calls. Four silos in this process run the same ping workload in short
+/// rounds in rotating order: one with <c>AddImmortals</c>, one without filters, one with pass-through incoming and
+/// outgoing call filters and one with a pass-through outgoing filter. Each round measures throughput and the
+/// process's CPU time per operation. The overhead is the mean of the per-cycle differences against the silo without
+/// filters, with a 95% confidence interval.
 /// </summary>
 internal sealed class OverheadScenario : IBenchmarkScenario
 {
@@ -23,63 +25,98 @@ internal sealed class OverheadScenario : IBenchmarkScenario
     /// <inheritdoc />
     public async Task RunAsync(bool quick)
     {
-        var cycles = quick ? 10 : 30;
-        var roundTime = TimeSpan.FromMilliseconds(quick ? 800 : 2000);
-        var warmUp = TimeSpan.FromSeconds(quick ? 1 : 5);
+        var cycles = quick ? 40 : 120;
+        var roundTime = TimeSpan.FromMilliseconds(quick ? 200 : 400);
+        var warmUp = TimeSpan.FromSeconds(quick ? 3 : 5);
 
         var report = new ScenarioReport(Name, quick);
         report.Note("workload", $"{Concurrency} loops, each calling an ordinary relay grain that calls an ordinary "
-            + "ping grain (two grain calls per operation, through both call filters of a silo)");
+            + "ping grain (two grain calls per operation, through the call filters of a silo)");
         report.Note("method", $"{warmUp.TotalSeconds} s warm-up on each silo, then {cycles} cycles of one round of "
-            + $"{roundTime.TotalSeconds} s on each silo in rotating order; overhead per cycle = "
-            + "(without - with) / without; mean with a 95% confidence interval (Student's t)");
+            + $"{roundTime.TotalSeconds} s on each silo in rotating order, each round after a full garbage "
+            + "collection; per round the throughput and the process CPU time per operation; overhead per cycle = "
+            + "(CPU per op with - without) / without and (ops/s without - with) / without; mean with a 95% "
+            + "confidence interval (Student's t) and median over the cycles");
 
         var directory = Directory.CreateTempSubdirectory("immortals-bench-overhead-").FullName;
+        (string Name, Action<ISiloBuilder> Configure)[] variants =
+        [
+            ("AddImmortals", silo => silo.AddImmortals(options => options.DefaultDirectory = directory)),
+            ("without", _ => { }),
+            ("pass-through filters", silo => silo
+                .AddIncomingGrainCallFilter<PassThroughCallFilter>()
+                .AddOutgoingGrainCallFilter<PassThroughCallFilter>()),
+            ("pass-through outgoing filter", silo => silo.AddOutgoingGrainCallFilter<PassThroughCallFilter>()),
+        ];
         var rounds = report.StartTable(
             "rounds",
-            "Throughput of each round (operations/s)",
-            "cycle",
-            "with AddImmortals",
-            "without",
-            "pass-through filters");
+            "Throughput (operations/s) and CPU time per operation (µs) of each round",
+            [
+                "cycle",
+                .. variants.Select(variant => variant.Name),
+                .. variants.Select(variant => "CPU µs/op " + variant.Name),
+            ]);
         var summary = report.StartTable(
             "summary",
-            "Overhead on ordinary grain calls",
+            "Overhead on ordinary grain calls against the silo without filters: extra CPU time per operation, and "
+                + "throughput loss",
             "silo",
             "cycles",
-            "with (ops/s, mean)",
-            "without (ops/s, mean)",
+            "CPU µs/op with (mean)",
+            "CPU µs/op without (mean)",
             "overhead_pct",
             "95% CI low",
-            "95% CI high");
+            "95% CI high",
+            "median_pct",
+            "throughput_loss_pct",
+            "throughput 95% CI low",
+            "throughput 95% CI high");
 
-        await using (var with = await LocalSilo.StartAsync(silo => silo.AddImmortals(
-            options => options.DefaultDirectory = directory)))
-        await using (var without = await LocalSilo.StartAsync(_ => { }))
-        await using (var filtered = await LocalSilo.StartAsync(silo => silo
-            .AddIncomingGrainCallFilter<PassThroughCallFilter>()
-            .AddOutgoingGrainCallFilter<PassThroughCallFilter>()))
+        var silos = new List<LocalSilo>();
+        try
         {
-            await MeasureAsync(with, warmUp);
-            await MeasureAsync(without, warmUp);
-            await MeasureAsync(filtered, warmUp);
-            LocalSilo[] silos = [with, without, filtered];
-            var rates = silos.Select(_ => new List<double>()).ToArray();
+            foreach (var variant in variants)
+            {
+                silos.Add(await LocalSilo.StartAsync(variant.Configure));
+            }
+
+            foreach (var silo in silos)
+            {
+                await MeasureAsync(silo, warmUp);
+            }
+
+            var measured = silos.Select(_ => new List<OverheadRound>()).ToArray();
             for (var cycle = 1; cycle <= cycles; cycle++)
             {
                 // Rotate the order in every cycle, so that a drift in machine load favours no silo.
-                for (var i = 0; i < silos.Length; i++)
+                for (var i = 0; i < silos.Count; i++)
                 {
-                    var index = (cycle + i) % silos.Length;
-                    rates[index].Add(await MeasureAsync(silos[index], roundTime));
+                    var index = (cycle + i) % silos.Count;
+                    measured[index].Add(await MeasureAsync(silos[index], roundTime));
                 }
 
-                rounds.Add(cycle, rates[0][^1], rates[1][^1], rates[2][^1]);
+                rounds.Add(
+                [
+                    cycle,
+                    .. measured.Select(list => (object)list[^1].OpsPerSecond),
+                    .. measured.Select(list => (object)list[^1].CpuMicrosecondsPerOp),
+                ]);
             }
 
-            var (withRates, withoutRates, filteredRates) = (rates[0], rates[1], rates[2]);
-            AddSummary(summary, "AddImmortals", withRates, withoutRates);
-            AddSummary(summary, "pass-through filters", filteredRates, withoutRates);
+            for (var i = 0; i < variants.Length; i++)
+            {
+                if (i != 1)
+                {
+                    AddSummary(summary, variants[i].Name, measured[i], measured[1]);
+                }
+            }
+        }
+        finally
+        {
+            foreach (var silo in silos)
+            {
+                await silo.DisposeAsync();
+            }
         }
 
         Directory.Delete(directory, recursive: true);
@@ -89,24 +126,38 @@ internal sealed class OverheadScenario : IBenchmarkScenario
     private static void AddSummary(
         ScenarioReport.Table summary,
         string silo,
-        List<double> withRates,
-        List<double> withoutRates)
+        List<OverheadRound> with,
+        List<OverheadRound> without)
     {
-        var differences = withRates.Zip(withoutRates, (a, b) => 100 * (b - a) / b).ToArray();
-        var (mean, halfWidth) = ConfidenceInterval.Of(differences);
+        var cpu = with.Zip(without, (a, b) => 100 * (a.CpuMicrosecondsPerOp - b.CpuMicrosecondsPerOp)
+            / b.CpuMicrosecondsPerOp).ToArray();
+        var throughput = with.Zip(without, (a, b) => 100 * (b.OpsPerSecond - a.OpsPerSecond) / b.OpsPerSecond)
+            .ToArray();
+        var (cpuMean, cpuHalfWidth) = ConfidenceInterval.Of(cpu);
+        var (throughputMean, throughputHalfWidth) = ConfidenceInterval.Of(throughput);
         summary.Add(
             silo,
-            withRates.Count,
-            withRates.Average(),
-            withoutRates.Average(),
-            mean,
-            mean - halfWidth,
-            mean + halfWidth);
+            with.Count,
+            with.Average(round => round.CpuMicrosecondsPerOp),
+            without.Average(round => round.CpuMicrosecondsPerOp),
+            cpuMean,
+            cpuMean - cpuHalfWidth,
+            cpuMean + cpuHalfWidth,
+            ConfidenceInterval.Median(cpu),
+            throughputMean,
+            throughputMean - throughputHalfWidth,
+            throughputMean + throughputHalfWidth);
     }
 
-    /// <summary>Runs the ping workload on <paramref name="silo"/> for <paramref name="duration"/>; returns ops/s.</summary>
-    private static async Task<double> MeasureAsync(LocalSilo silo, TimeSpan duration)
+    /// <summary>Runs the ping workload on <paramref name="silo"/> for <paramref name="duration"/>.</summary>
+    private static async Task<OverheadRound> MeasureAsync(LocalSilo silo, TimeSpan duration)
     {
+        // Collect the garbage of earlier rounds first, so that no round pays for another silo's allocations.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+
+        var cpuBefore = Environment.CpuUsage.TotalTime;
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var counts = await Task.WhenAll(Enumerable.Range(0, Concurrency).Select(async loop =>
         {
@@ -124,6 +175,9 @@ internal sealed class OverheadScenario : IBenchmarkScenario
 
             return count;
         }));
-        return counts.Sum() / watch.Elapsed.TotalSeconds;
+        var elapsed = watch.Elapsed;
+        var cpu = Environment.CpuUsage.TotalTime - cpuBefore;
+        var operations = counts.Sum();
+        return new OverheadRound(operations / elapsed.TotalSeconds, cpu.TotalMicroseconds / operations);
     }
 }

@@ -74,7 +74,9 @@ internal sealed class SummaryScenario : IBenchmarkScenario
             "<= 2",
             overheadPct,
             Met(overheadPct <= 2),
-            $"95% CI {Format(Number(overhead, "95% CI low"))} to {Format(Number(overhead, "95% CI high"))}");
+            $"CPU time per operation, 95% CI {Format(Number(overhead, "95% CI low"))} to "
+                + $"{Format(Number(overhead, "95% CI high"))}; throughput loss "
+                + $"{Format(Number(overhead, "throughput_loss_pct"))}%");
         goals.Add(
             "dtfx_ratio",
             ">= 5",

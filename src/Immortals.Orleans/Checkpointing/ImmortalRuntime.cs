@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Immortals.Orleans.Filters;
 using Immortals.Orleans.Hosting;
 using Immortals.Orleans.StateMachines;
 using Immortals.Orleans.Waits;
@@ -39,6 +40,7 @@ internal sealed class ImmortalRuntime
         Logger = loggerFactory.CreateLogger("Immortals.Orleans.Runtime");
         Registry = new WakeRegistry(this);
         ImmortalWaitsAccessor.Install(static () => ImmortalActivation.CurrentRoot);
+        ImmortalIncomingCallHook.Install(ImmortalIncomingCallFilter.Invoke);
 
         // The host signals stopping before the silo drops its connections, so activations close before their calls
         // in flight fail because of the shutdown.

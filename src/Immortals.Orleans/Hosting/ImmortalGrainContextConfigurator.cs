@@ -6,7 +6,7 @@ namespace Immortals.Orleans.Hosting;
 /// <summary>
 /// Attaches an <see cref="ImmortalActivation"/> to every activation of a grain class that implements
 /// <see cref="IImmortalGrain"/>, and subscribes its recovery to the grain lifecycle before
-/// <c>OnActivateAsync</c>.
+/// <c>OnActivateAsync</c>. Rejects a grain class that declares its own incoming call filter.
 /// </summary>
 internal sealed class ImmortalGrainContextConfigurator(ImmortalRuntime runtime) : IConfigureGrainContextProvider
 {
@@ -17,6 +17,8 @@ internal sealed class ImmortalGrainContextConfigurator(ImmortalRuntime runtime) 
             configurator = null!;
             return false;
         }
+
+        ImmortalGrainClassCheck.ThrowIfOwnIncomingFilter(grainClass);
 
         // NOTE: [StatelessWorker] immortal grains are not rejected, although their activations would fence each
         // other.

@@ -41,7 +41,6 @@ public static class ImmortalSiloBuilderExtensions
         }
 
         builder.AddOutgoingGrainCallFilter<ImmortalOutgoingCallFilter>();
-        builder.AddIncomingGrainCallFilter<ImmortalIncomingCallFilter>();
         builder.AddGrainExtension<IImmortalDeliveryExtension, ImmortalDeliveryExtension>();
         builder.AddGrainExtension<IImmortalRequestExtension, ImmortalRequestExtension>();
         builder.AddGrainExtension<IImmortalSignalExtension, ImmortalSignalExtension>();
