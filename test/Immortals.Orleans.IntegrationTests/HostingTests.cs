@@ -1,5 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using Immortals.Orleans.Checkpointing;
 using Immortals.Orleans.Hosting;
 using Immortals.Orleans.IntegrationTests.Grains;
 using Microsoft.Extensions.DependencyInjection;
@@ -34,6 +37,31 @@ public sealed class HostingTests : IDisposable
             Assert.Equal(3, await counter.Add(3));
 
             Assert.NotEmpty(Directory.EnumerateFiles(_directory, "*", SearchOption.AllDirectories));
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Start_prepares_immortal_method_layouts()
+    {
+        using var host = BuildHost(options => options.DefaultDirectory = _directory);
+        await host.StartAsync();
+        try
+        {
+            var warmUp = host.Services.GetServices<ILifecycleParticipant<ISiloLifecycle>>()
+                .OfType<RecoveryWarmUp>()
+                .Single();
+            var waitingGrainMethods = typeof(WaitingGrain)
+                .GetMethods(BindingFlags.Instance | BindingFlags.Public | BindingFlags.DeclaredOnly)
+                .Count(method => method.GetCustomAttribute<AsyncStateMachineAttribute>() is not null);
+
+            var layouts = await warmUp.PrepareAsync();
+
+            Assert.True(waitingGrainMethods > 0);
+            Assert.True(layouts > waitingGrainMethods, $"{layouts} layouts, {waitingGrainMethods} in WaitingGrain");
         }
         finally
         {
