@@ -1,5 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using Immortals.Orleans.Checkpointing;
 using Immortals.Orleans.Hosting;
 using Immortals.Orleans.IntegrationTests.Grains;
 using Microsoft.Extensions.DependencyInjection;
@@ -51,6 +54,31 @@ public sealed class HostingTests : IDisposable
         // Orleans skips its incoming filter pipeline for a grain without a grain-level filter only when no silo-wide
         // filter is registered. Immortal grains bring their own filter, so ordinary grains keep the plain call path.
         Assert.Empty(host.Services.GetServices<IIncomingGrainCallFilter>());
+    }
+
+    [Fact]
+    public async Task Start_prepares_immortal_method_layouts()
+    {
+        using var host = BuildHost(options => options.DefaultDirectory = _directory);
+        await host.StartAsync();
+        try
+        {
+            var warmUp = host.Services.GetServices<ILifecycleParticipant<ISiloLifecycle>>()
+                .OfType<RecoveryWarmUp>()
+                .Single();
+            var waitingGrainMethods = typeof(WaitingGrain)
+                .GetMethods(BindingFlags.Instance | BindingFlags.Public | BindingFlags.DeclaredOnly)
+                .Count(method => method.GetCustomAttribute<AsyncStateMachineAttribute>() is not null);
+
+            var layouts = await warmUp.PrepareAsync();
+
+            Assert.True(waitingGrainMethods > 0);
+            Assert.True(layouts > waitingGrainMethods, $"{layouts} layouts, {waitingGrainMethods} in WaitingGrain");
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
     }
 
     [Theory]

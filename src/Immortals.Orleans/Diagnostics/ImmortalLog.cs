@@ -133,4 +133,12 @@ internal static partial class ImmortalLog
             + "its current await")]
     public static partial void CancelDeferred(
         this ILogger logger, string grainId, string requestId, Exception exception);
+
+    [LoggerMessage(EventId = 4600, Level = LogLevel.Debug,
+        Message = "Prepared recovery: {Layouts} async method layouts and one rebuild in {Milliseconds} ms")]
+    public static partial void RecoveryWarmedUp(this ILogger logger, int layouts, double milliseconds);
+
+    [LoggerMessage(EventId = 4601, Level = LogLevel.Debug,
+        Message = "Preparing recovery at silo start failed; recoveries prepare on demand")]
+    public static partial void RecoveryWarmUpFailed(this ILogger logger, Exception exception);
 }

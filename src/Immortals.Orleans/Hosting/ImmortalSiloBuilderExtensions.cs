@@ -49,6 +49,7 @@ public static class ImmortalSiloBuilderExtensions
         builder.Services.AddSingleton<WakeScanner>();
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(
             services => services.GetRequiredService<WakeScanner>());
+        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, RecoveryWarmUp>();
         builder.Services.AddTransient<IConfigurationValidator>(services => new ImmortalOptionsValidator(
             services.GetRequiredService<IOptions<ImmortalOptions>>().Value,
             services));
