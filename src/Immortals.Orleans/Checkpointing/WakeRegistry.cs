@@ -112,13 +112,17 @@ internal sealed class WakeRegistry
         }
     }
 
-    /// <summary>Wakes grains with a bounded number of calls in flight and returns those that reported no work.</summary>
+    /// <summary>Wakes grains with a bounded number of calls in flight and returns those without work.</summary>
     private async Task<List<GrainId>> WakeAllAsync(List<GrainId> grainIds, CancellationToken cancellationToken)
     {
         var finished = new List<GrainId>();
         await Parallel.ForEachAsync(
             grainIds,
-            new ParallelOptions { MaxDegreeOfParallelism = WakesInFlightPerShard, CancellationToken = cancellationToken },
+            new ParallelOptions
+            {
+                MaxDegreeOfParallelism = WakesInFlightPerShard,
+                CancellationToken = cancellationToken,
+            },
             async (grainId, _) =>
             {
                 RegistryMetrics.Wakes.Add(1);

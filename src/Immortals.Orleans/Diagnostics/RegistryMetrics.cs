@@ -17,7 +17,7 @@ internal static class RegistryMetrics
     public static readonly Counter<long> EntriesFound =
         ImmortalsInstrumentation.Meter.CreateCounter<long>("immortals.registry.entries_found", "{entry}");
 
-    /// <summary>Shard writes of registrations rejected because another silo or the sweep wrote the shard first.</summary>
+    /// <summary>Registration writes rejected because another silo or the sweep wrote the shard first.</summary>
     public static readonly Counter<long> Conflicts =
         ImmortalsInstrumentation.Meter.CreateCounter<long>("immortals.registry.conflicts", "{write}");
 
