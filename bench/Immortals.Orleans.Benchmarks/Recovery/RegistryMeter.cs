@@ -19,6 +19,7 @@ internal sealed class RegistryMeter : IDisposable
         "immortals.registry.entries_found",
         "immortals.registry.conflicts",
         "immortals.registry.wakes",
+        "immortals.registry.wake_failures",
         "immortals.registry.entries_removed",
         "immortals.checkpoint.reads",
     ];
@@ -54,7 +55,7 @@ internal sealed class RegistryMeter : IDisposable
         var parts = line[LinePrefix.Length..].Split(' ')
             .Select(part => long.Parse(part, CultureInfo.InvariantCulture))
             .ToArray();
-        return new RegistryTotals(parts[0], parts[1], parts[2], parts[3], parts[4], parts[5], parts[6]);
+        return new RegistryTotals(parts[0], parts[1], parts[2], parts[3], parts[4], parts[5], parts[6], parts[7]);
     }
 
     /// <inheritdoc />

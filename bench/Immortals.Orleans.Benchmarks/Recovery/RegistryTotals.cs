@@ -5,7 +5,8 @@ namespace Immortals.Orleans.Benchmarks.Recovery;
 /// <param name="EntriesWritten">Registry entries those writes stored.</param>
 /// <param name="EntriesFound">Recovery registrations satisfied by a read that already listed the grain.</param>
 /// <param name="Conflicts">Registration writes rejected because of an ETag conflict.</param>
-/// <param name="Wakes">Grains woken by sweeps.</param>
+/// <param name="Wakes">Wake-up calls of sweeps.</param>
+/// <param name="WakeFailures">Wake-up calls of sweeps that failed.</param>
 /// <param name="EntriesRemoved">Entries removed by sweeps.</param>
 /// <param name="StoreReads">Reads of the checkpoint store, checkpoints and registry shards.</param>
 internal readonly record struct RegistryTotals(
@@ -14,6 +15,7 @@ internal readonly record struct RegistryTotals(
     long EntriesFound,
     long Conflicts,
     long Wakes,
+    long WakeFailures,
     long EntriesRemoved,
     long StoreReads)
 {
@@ -24,11 +26,13 @@ internal readonly record struct RegistryTotals(
         after.EntriesFound - before.EntriesFound,
         after.Conflicts - before.Conflicts,
         after.Wakes - before.Wakes,
+        after.WakeFailures - before.WakeFailures,
         after.EntriesRemoved - before.EntriesRemoved,
         after.StoreReads - before.StoreReads);
 
     /// <summary>Formats the totals for a report note.</summary>
     public override string ToString() =>
         $"{ShardWrites} shard writes storing {EntriesWritten} entries, {EntriesFound} entries found listed, "
-        + $"{Conflicts} conflicts, {Wakes} wake-ups, {EntriesRemoved} entries removed, {StoreReads} store reads";
+        + $"{Conflicts} conflicts, {Wakes} wake-up calls ({WakeFailures} failed), {EntriesRemoved} entries removed, "
+        + $"{StoreReads} store reads";
 }

@@ -23,6 +23,15 @@ internal sealed class WakeRegistry
     /// <summary>Wake-up calls in flight per swept shard.</summary>
     internal const int WakesInFlightPerShard = 16;
 
+    /// <summary>
+    /// Rounds of wake-up calls per sweep for a grain whose call fails. Calls made while a silo dies or just after it
+    /// was declared dead can fail, and a call after a pause then recovers the grain instead of the next sweep.
+    /// </summary>
+    internal const int WakeRounds = 3;
+
+    /// <summary>Pause before a sweep calls the grains whose wake-up failed again.</summary>
+    internal static readonly TimeSpan WakeRetryDelay = TimeSpan.FromSeconds(2);
+
     private readonly ImmortalRuntime _runtime;
     private readonly RegistryShardWriter[] _writers;
 
@@ -60,7 +69,7 @@ internal sealed class WakeRegistry
     /// </summary>
     /// <remarks>
     /// Skipping the write is safe because the stored checkpoint was written after a registration of the grain, and
-    /// only a sweep removes entries: it removes one only when the grain answered that it had no such work and the
+    /// only a sweep removes entries: it removes one only when the grain reported that it had no such work and the
     /// shard was not written since the sweep read it. The recovered grain answers that it has work; an earlier
     /// activation that answered otherwise had to register again before storing new work, which changed the ETag.
     /// </remarks>
@@ -112,37 +121,67 @@ internal sealed class WakeRegistry
         }
     }
 
-    /// <summary>Wakes grains with a bounded number of calls in flight and returns those without work.</summary>
+    /// <summary>
+    /// Wakes grains with a bounded number of calls in flight and returns those without work. Grains whose wake-up
+    /// failed are tried again after <see cref="WakeRetryDelay"/>, up to <see cref="WakeRounds"/> times in all.
+    /// </summary>
     private async Task<List<GrainId>> WakeAllAsync(List<GrainId> grainIds, CancellationToken cancellationToken)
     {
         var finished = new List<GrainId>();
-        await Parallel.ForEachAsync(
-            grainIds,
-            new ParallelOptions
-            {
-                MaxDegreeOfParallelism = WakesInFlightPerShard,
-                CancellationToken = cancellationToken,
-            },
-            async (grainId, _) =>
-            {
-                RegistryMetrics.Wakes.Add(1);
-                try
+        var pending = grainIds;
+        for (var round = 1; ; round++)
+        {
+            var failed = new List<GrainId>();
+            await Parallel.ForEachAsync(
+                pending,
+                new ParallelOptions
                 {
-                    var extension = _runtime.GrainFactory.GetGrain(grainId).AsReference<IImmortalDeliveryExtension>();
-                    if (!await extension.Wake())
+                    MaxDegreeOfParallelism = WakesInFlightPerShard,
+                    CancellationToken = cancellationToken,
+                },
+                async (grainId, _) =>
+                {
+                    var busy = await WakeAsync(grainId);
+                    var list = busy switch
                     {
-                        lock (finished)
+                        false => finished,
+                        null => failed,
+                        _ => null,
+                    };
+                    if (list is not null)
+                    {
+                        lock (list)
                         {
-                            finished.Add(grainId);
+                            list.Add(grainId);
                         }
                     }
-                }
-                catch (Exception exception)
-                {
-                    _runtime.Logger.WakeFailed(grainId.ToString(), exception);
-                }
-            });
-        return finished;
+                });
+            if (failed.Count == 0 || round == WakeRounds)
+            {
+                return finished;
+            }
+
+            await Task.Delay(WakeRetryDelay, _runtime.TimeProvider, cancellationToken);
+            pending = failed;
+        }
+    }
+
+    /// <summary>
+    /// Calls a grain's <c>Wake</c>. Returns whether it has work, or <see langword="null"/> when the call failed.
+    /// </summary>
+    private async Task<bool?> WakeAsync(GrainId grainId)
+    {
+        RegistryMetrics.Wakes.Add(1);
+        try
+        {
+            return await _runtime.GrainFactory.GetGrain(grainId).AsReference<IImmortalDeliveryExtension>().Wake();
+        }
+        catch (Exception exception)
+        {
+            RegistryMetrics.WakeFailures.Add(1);
+            _runtime.Logger.WakeFailed(grainId.ToString(), exception);
+            return null;
+        }
     }
 
     /// <summary>

@@ -25,6 +25,10 @@ internal static class RegistryMetrics
     public static readonly Counter<long> Wakes =
         ImmortalsInstrumentation.Meter.CreateCounter<long>("immortals.registry.wakes", "{grain}");
 
+    /// <summary>Wake-up calls of registry sweeps that failed; the sweep calls the grain again.</summary>
+    public static readonly Counter<long> WakeFailures =
+        ImmortalsInstrumentation.Meter.CreateCounter<long>("immortals.registry.wake_failures", "{call}");
+
     /// <summary>Entries removed by registry sweeps.</summary>
     public static readonly Counter<long> EntriesRemoved =
         ImmortalsInstrumentation.Meter.CreateCounter<long>("immortals.registry.entries_removed", "{entry}");
