@@ -58,6 +58,7 @@ internal sealed class ScaleScenario : IBenchmarkScenario
             await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
                 client.GetGrain<IStepWorkflowGrain>($"warm-{i}").Run($"warmctr-{i}", 3)));
             var before = await first.ReadMemoryAsync();
+            var registryBefore = await first.ReadRegistryAsync();
 
             var workflows = Enumerable.Range(0, count).Select(i => $"wf-{i}-{Guid.NewGuid():N}").ToArray();
             var started = Stopwatch.GetTimestamp();
@@ -76,6 +77,7 @@ internal sealed class ScaleScenario : IBenchmarkScenario
             // Let the last checkpoints and registry writes finish before reading the totals.
             await Task.Delay(TimeSpan.FromSeconds(2));
             var after = await first.ReadMemoryAsync();
+            var registryOnFirst = await first.ReadRegistryAsync() - registryBefore;
 
             var second = await deployment.StartSiloAsync("b");
             await first.KillAsync();
@@ -100,6 +102,9 @@ internal sealed class ScaleScenario : IBenchmarkScenario
             }
 
             var resumed = ResumedOn(second, names, killed).ToArray();
+            var registryOnSecond = await second.ReadRegistryAsync();
+            report.Note("registry on silo A while suspending", registryOnFirst.ToString());
+            report.Note("registry on silo B until all resumed", registryOnSecond.ToString());
 
             var perWorkflow = Math.Max(1, suspended);
             table.Add(

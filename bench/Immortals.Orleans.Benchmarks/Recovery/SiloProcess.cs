@@ -86,6 +86,17 @@ internal sealed class SiloProcess : IAsyncDisposable
         return new SiloMemory(parts[0], parts[1], parts[2], parts[3], parts[4], parts[5]);
     }
 
+    /// <summary>Asks the silo for its wake-up registry totals.</summary>
+    public async Task<RegistryTotals> ReadRegistryAsync()
+    {
+        await _process.StandardInput.WriteLineAsync(SiloRole.RegistryCommand);
+        await _process.StandardInput.FlushAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        var line = await ReadLineAsync(line => line.StartsWith(RegistryMeter.LinePrefix, StringComparison.Ordinal),
+            timeout.Token);
+        return RegistryMeter.Parse(line);
+    }
+
     /// <summary>Kills the silo with SIGKILL, as a crash would, and waits for it to exit.</summary>
     public Task KillAsync() => ChildProcess.KillAsync(_process);
 

@@ -33,6 +33,9 @@ internal static class SiloRole
     /// </summary>
     public const string MemoryLinePrefix = "memory ";
 
+    /// <summary>Command that requests a <see cref="RegistryMeter.LinePrefix"/> line.</summary>
+    public const string RegistryCommand = "registry";
+
     /// <summary>
     /// Runs the silo. Arguments: connection string, cluster id, checkpoint table, membership profile, step log path,
     /// silo port, gateway port.
@@ -51,6 +54,7 @@ internal static class SiloRole
         var gatewayPort = int.Parse(args[6], CultureInfo.InvariantCulture);
         var store = new CheckpointStore(connectionString, table);
         using var meter = new CheckpointMeter();
+        using var registryMeter = new RegistryMeter();
         using var recorder = new StepRecorder(stepLog);
 
         var builder = Host.CreateApplicationBuilder();
@@ -89,6 +93,10 @@ internal static class SiloRole
             if (command == MemoryCommand)
             {
                 Console.WriteLine(DescribeMemory(meter.Read()));
+            }
+            else if (command == RegistryCommand)
+            {
+                Console.WriteLine(registryMeter.Describe());
             }
         }
 

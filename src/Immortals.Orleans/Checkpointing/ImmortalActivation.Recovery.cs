@@ -337,7 +337,7 @@ internal sealed partial class ImmortalActivation
 
             _delaysRegistered = true;
 
-            _ = _runtime.Registry.RegisterAsync(GrainId, () => _closed);
+            _ = _runtime.Registry.EnsureRegisteredAsync(GrainId, () => _closed);
         }
     }
 }

@@ -12,48 +12,69 @@ namespace Immortals.Orleans.Checkpointing;
 /// </summary>
 /// <remarks>
 /// Only the sweep removes entries, and only with the ETag of the shard as read before it asked the grains, so an
-/// entry written by a grain during the sweep survives it.
+/// entry written by a grain during the sweep survives it. Registrations of one silo are grouped per shard by a
+/// <see cref="RegistryShardWriter"/>.
 /// </remarks>
-internal sealed class WakeRegistry(ImmortalRuntime runtime)
+internal sealed class WakeRegistry
 {
-    private const string StateName = "immortal-registry";
-    private const int MaxAttempts = 50;
+    /// <summary>Shards swept at the same time.</summary>
+    internal const int SweptShardsInFlight = 4;
+
+    /// <summary>Wake-up calls in flight per swept shard.</summary>
+    internal const int WakesInFlightPerShard = 16;
+
+    /// <summary>
+    /// Rounds of wake-up calls per sweep for a grain whose call fails. Calls made while a silo dies or just after it
+    /// was declared dead can fail, and a call after a pause then recovers the grain instead of the next sweep.
+    /// </summary>
+    internal const int WakeRounds = 3;
+
+    /// <summary>Pause before a sweep calls the grains whose wake-up failed again.</summary>
+    internal static readonly TimeSpan WakeRetryDelay = TimeSpan.FromSeconds(2);
+
+    private readonly ImmortalRuntime _runtime;
+    private readonly RegistryShardWriter[] _writers;
+
+    public WakeRegistry(ImmortalRuntime runtime)
+    {
+        _runtime = runtime;
+        _writers = CreateWriters(
+            runtime.Options.RegistryShards,
+            () => runtime.Storage,
+            runtime.TimeProvider,
+            runtime.Logger,
+            runtime.Options.StorageRetryDelay);
+    }
+
+    /// <summary>Creates the writers of a registry with <paramref name="shards"/> shards.</summary>
+    internal static RegistryShardWriter[] CreateWriters(
+        int shards,
+        Func<IGrainStorage> storage,
+        TimeProvider timeProvider,
+        ILogger logger,
+        TimeSpan retryDelay) =>
+        [.. Enumerable.Range(0, shards)
+            .Select(shard => new RegistryShardWriter(shard, storage, timeProvider, logger, retryDelay))];
 
     /// <summary>
     /// Writes a fresh stamp for a grain, retrying conflicts and storage failures until it succeeds, the attempts run
     /// out or <paramref name="abandon"/> returns <see langword="true"/>. Returns whether the stamp was written.
     /// </summary>
-    public async Task<bool> RegisterAsync(GrainId grainId, Func<bool> abandon)
-    {
-        var shard = ShardOf(grainId);
-        var delay = runtime.Options.StorageRetryDelay;
-        for (var attempt = 1; attempt <= MaxAttempts && !abandon(); attempt++)
-        {
-            try
-            {
-                var state = await ReadAsync(shard);
-                state.State ??= new RegistryShard();
-                state.State.Grains[grainId] = Guid.NewGuid();
-                await runtime.Storage.WriteStateAsync(StateName, ShardId(shard), state);
-                return true;
-            }
-            catch (InconsistentStateException)
-            {
-                // Another grain of the shard registered meanwhile. Read the shard again after a short random pause.
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 50)), runtime.TimeProvider);
-                continue;
-            }
-            catch (Exception exception)
-            {
-                runtime.Logger.RegistrationFailed(grainId.ToString(), attempt, exception);
-            }
+    public Task<bool> RegisterAsync(GrainId grainId, Func<bool> abandon) =>
+        WriterOf(_writers, grainId).EnqueueAsync(new RegistryRequest(grainId, writeIfListed: true, abandon));
 
-            await Task.Delay(delay, runtime.TimeProvider);
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.TicksPerSecond * 10));
-        }
-
-        return false;
-    }
+    /// <summary>
+    /// Makes sure the registry lists a recovered grain whose stored checkpoint contains methods started by clients or
+    /// ordinary grains, or pending delays. Writes only when the shard does not list the grain.
+    /// </summary>
+    /// <remarks>
+    /// Skipping the write is safe because the stored checkpoint was written after a registration of the grain, and
+    /// only a sweep removes entries: it removes one only when the grain reported that it had no such work and the
+    /// shard was not written since the sweep read it. The recovered grain answers that it has work; an earlier
+    /// activation that answered otherwise had to register again before storing new work, which changed the ETag.
+    /// </remarks>
+    public Task<bool> EnsureRegisteredAsync(GrainId grainId, Func<bool> abandon) =>
+        WriterOf(_writers, grainId).EnqueueAsync(new RegistryRequest(grainId, writeIfListed: false, abandon));
 
     /// <summary>
     /// Wakes every registered grain and removes the grains whose stored checkpoint contains no such method any more.
@@ -61,49 +82,121 @@ internal sealed class WakeRegistry(ImmortalRuntime runtime)
     public async Task SweepAsync(string reason, CancellationToken cancellationToken)
     {
         var total = 0;
-        for (var shard = 0; shard < runtime.Options.RegistryShards; shard++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            try
+        await Parallel.ForEachAsync(
+            _writers,
+            new ParallelOptions { MaxDegreeOfParallelism = SweptShardsInFlight, CancellationToken = cancellationToken },
+            async (writer, token) =>
             {
-                total += await SweepShardAsync(shard);
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                runtime.Logger.SweepFailed(shard, exception);
-            }
-        }
-
-        runtime.Logger.WakeScan(reason, total);
+                var woken = await SweepShardAsync(writer, token);
+                Interlocked.Add(ref total, woken);
+            });
+        _runtime.Logger.WakeScan(reason, total);
     }
 
-    private async Task<int> SweepShardAsync(int shard)
+    /// <summary>Returns the writer of the shard that contains a grain's entry.</summary>
+    internal static RegistryShardWriter WriterOf(RegistryShardWriter[] writers, GrainId grainId) =>
+        writers[(int)(grainId.GetUniformHashCode() % (uint)writers.Length)];
+
+    private async Task<int> SweepShardAsync(RegistryShardWriter writer, CancellationToken cancellationToken)
     {
-        var state = await ReadAsync(shard);
-        if (state.State is not { Grains.Count: > 0 } registry)
+        var shard = Array.IndexOf(_writers, writer);
+        try
         {
+            var state = await writer.ReadAsync();
+            if (state.State is not { Grains.Count: > 0 } registry)
+            {
+                return 0;
+            }
+
+            var listed = registry.Grains.Keys.ToList();
+            var finished = await WakeAllAsync(listed, cancellationToken);
+            var removed = await RemoveAsync(writer, state, registry, finished);
+            _runtime.Logger.ShardSwept(shard, listed.Count, removed);
+            return listed.Count;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            _runtime.Logger.SweepFailed(shard, exception);
             return 0;
         }
+    }
 
-        // NOTE: all grains of a shard are woken at once, without pacing.
-        var wakes = registry.Grains.Keys.Select(async grainId =>
+    /// <summary>
+    /// Wakes grains with a bounded number of calls in flight and returns those without work. Grains whose wake-up
+    /// failed are tried again after <see cref="WakeRetryDelay"/>, up to <see cref="WakeRounds"/> times in all.
+    /// </summary>
+    private async Task<List<GrainId>> WakeAllAsync(List<GrainId> grainIds, CancellationToken cancellationToken)
+    {
+        var finished = new List<GrainId>();
+        var pending = grainIds;
+        for (var round = 1; ; round++)
         {
-            try
+            var failed = new List<GrainId>();
+            await Parallel.ForEachAsync(
+                pending,
+                new ParallelOptions
+                {
+                    MaxDegreeOfParallelism = WakesInFlightPerShard,
+                    CancellationToken = cancellationToken,
+                },
+                async (grainId, _) =>
+                {
+                    var busy = await WakeAsync(grainId);
+                    var list = busy switch
+                    {
+                        false => finished,
+                        null => failed,
+                        _ => null,
+                    };
+                    if (list is not null)
+                    {
+                        lock (list)
+                        {
+                            list.Add(grainId);
+                        }
+                    }
+                });
+            if (failed.Count == 0 || round == WakeRounds)
             {
-                var busy = await runtime.GrainFactory.GetGrain(grainId).AsReference<IImmortalDeliveryExtension>().Wake();
-                return (grainId, Finished: !busy);
+                return finished;
             }
-            catch (Exception exception)
-            {
-                runtime.Logger.WakeFailed(grainId.ToString(), exception);
-                return (grainId, Finished: false);
-            }
-        });
-        var results = await Task.WhenAll(wakes);
-        var finished = results.Where(result => result.Finished).Select(result => result.grainId).ToList();
+
+            await Task.Delay(WakeRetryDelay, _runtime.TimeProvider, cancellationToken);
+            pending = failed;
+        }
+    }
+
+    /// <summary>
+    /// Calls a grain's <c>Wake</c>. Returns whether it has work, or <see langword="null"/> when the call failed.
+    /// </summary>
+    private async Task<bool?> WakeAsync(GrainId grainId)
+    {
+        RegistryMetrics.Wakes.Add(1);
+        try
+        {
+            return await _runtime.GrainFactory.GetGrain(grainId).AsReference<IImmortalDeliveryExtension>().Wake();
+        }
+        catch (Exception exception)
+        {
+            RegistryMetrics.WakeFailures.Add(1);
+            _runtime.Logger.WakeFailed(grainId.ToString(), exception);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Removes the entries of finished grains with the ETag read before the wake-ups. A registration written
+    /// meanwhile makes the write fail, and the next sweep looks again.
+    /// </summary>
+    private async Task<int> RemoveAsync(
+        RegistryShardWriter writer,
+        GrainState<RegistryShard> state,
+        RegistryShard registry,
+        List<GrainId> finished)
+    {
         if (finished.Count == 0)
         {
-            return registry.Grains.Count;
+            return 0;
         }
 
         foreach (var grainId in finished)
@@ -113,24 +206,15 @@ internal sealed class WakeRegistry(ImmortalRuntime runtime)
 
         try
         {
-            await runtime.Storage.WriteStateAsync(StateName, ShardId(shard), state);
+            await _runtime.Storage.WriteStateAsync(RegistryShardWriter.StateName, writer.ShardId, state);
         }
         catch (InconsistentStateException)
         {
-            // A grain registered while the sweep ran. The next sweep looks again.
+            _runtime.Logger.SweepRemovalConflict(Array.IndexOf(_writers, writer));
+            return 0;
         }
 
-        return results.Length;
+        RegistryMetrics.EntriesRemoved.Add(finished.Count);
+        return finished.Count;
     }
-
-    private async Task<GrainState<RegistryShard>> ReadAsync(int shard)
-    {
-        var state = new GrainState<RegistryShard>();
-        await runtime.Storage.ReadStateAsync(StateName, ShardId(shard), state);
-        return state;
-    }
-
-    private int ShardOf(GrainId grainId) => (int)(grainId.GetUniformHashCode() % (uint)runtime.Options.RegistryShards);
-
-    private static GrainId ShardId(int shard) => GrainId.Create("immortals-registry", shard.ToString("D4"));
 }

@@ -70,7 +70,12 @@ public sealed class ImmortalOptions
     /// </summary>
     public TimeSpan RecoveryTimeout { get; set; } = TimeSpan.FromSeconds(20);
 
-    /// <summary>Number of records of the wake-up registry. Grains are spread over them by a hash of their id.</summary>
+    /// <summary>
+    /// Number of records of the wake-up registry. Grains are spread over them by a hash of their id, and every
+    /// registration rewrites its whole record (about 80 bytes per registered grain). Raise it when records would
+    /// list more than a few thousand grains each. Lower it only while no grain is registered, because the sweep
+    /// reads only the records below the new number.
+    /// </summary>
     public int RegistryShards { get; set; } = 16;
 
     /// <summary>Period of the registry sweep that wakes registered grains and removes finished ones.</summary>
