@@ -57,6 +57,16 @@ public sealed class HostingTests : IDisposable
     }
 
     [Fact]
+    public void Silo_has_no_silo_wide_outgoing_call_filter()
+    {
+        using var host = BuildHost(options => options.DefaultDirectory = _directory);
+
+        // A silo-wide outgoing filter would send every call of every grain through Orleans' filter pipeline. The
+        // plugin records the calls of immortal grains in the runtime of the silo's grain references instead.
+        Assert.Empty(host.Services.GetServices<IOutgoingGrainCallFilter>());
+    }
+
+    [Fact]
     public async Task Start_prepares_immortal_method_layouts()
     {
         using var host = BuildHost(options => options.DefaultDirectory = _directory);

@@ -14,7 +14,7 @@ internal sealed partial class ImmortalActivation
     /// Records a call made by grain code and completes it with the call's result. Nothing is sent until a stored
     /// checkpoint contains the call. The frame that made the call awaits this method's task through Orleans' frames.
     /// </summary>
-    public async Task InterceptAsync(IOutgoingGrainCallContext context)
+    public async Task<object?> InterceptAsync(GrainId target, GrainInterfaceType interfaceType, IInvokable request)
     {
         ThrowIfClosed();
         var root = CurrentRootOwner.Value?.Root;
@@ -30,13 +30,13 @@ internal sealed partial class ImmortalActivation
         var record = new CallRecord
         {
             Sequence = _nextSequence++,
-            Target = context.TargetId,
-            InterfaceType = context.InterfaceType.ToString(),
-            TargetIsImmortal = _runtime.IsImmortal(context.TargetId.Type)
-                && CallInterception.IsUserCall(context.TargetId, context.Request.GetInterfaceType()),
-            Request = _runtime.Serializer.SerializeToArray<IInvokable>(context.Request),
-            MethodName = context.InterfaceName + "." + context.MethodName,
-            OneWay = IsOneWay(context.Request),
+            Target = target,
+            InterfaceType = interfaceType.ToString(),
+            TargetIsImmortal = _runtime.IsImmortal(target.Type)
+                && CallInterception.IsUserCall(target, request.GetInterfaceType()),
+            Request = _runtime.Serializer.SerializeToArray<IInvokable>(request),
+            MethodName = request.GetInterfaceName() + "." + request.GetMethodName(),
+            OneWay = IsOneWay(request),
         };
         var call = new PendingCall(record, LeafCompletion.Create(typeof(object)), CallState.Held) { Root = root };
         _calls.Add(call);
@@ -61,11 +61,10 @@ internal sealed partial class ImmortalActivation
             // Orleans runs the filters of a [OneWay] call and discards their task, and the grain code already has a
             // completed task. The recorded call still goes out after the checkpoint, and stays until it is stored.
             _logger.OneWayRecorded(GrainKey, record.Sequence, record.Target.ToString());
-            context.Result = null;
-            return;
+            return null;
         }
 
-        context.Result = await ((Task<object?>)call.Leaf.Task);
+        return await ((Task<object?>)call.Leaf.Task);
     }
 
     /// <summary>

@@ -81,6 +81,9 @@ internal sealed partial class ImmortalActivation
     private TaskScheduler Scheduler => _scheduler
         ?? throw new InvalidOperationException($"The activation of {GrainKey} has not started.");
 
+    /// <summary>Whether the current code runs on the activation's scheduler, as grain methods do.</summary>
+    public bool IsOnScheduler => _scheduler is not null && ReferenceEquals(TaskScheduler.Current, _scheduler);
+
     /// <summary>
     /// Called from any thread when the silo starts to stop: from then on the activation produces no output. Its
     /// calls in flight fail as the silo goes down, and such failures must not be committed as their results.

@@ -1,3 +1,4 @@
+using Orleans.GrainReferences;
 using Immortals.Orleans.Checkpointing;
 using Immortals.Orleans.Delivery;
 using Immortals.Orleans.Filters;
@@ -40,7 +41,10 @@ public static class ImmortalSiloBuilderExtensions
                 probe.DefaultDirectory);
         }
 
-        builder.AddOutgoingGrainCallFilter<ImmortalOutgoingCallFilter>();
+        // Ahead of Orleans' own providers, which the first provider that accepts a grain type wins.
+        builder.Services.Insert(
+            0,
+            ServiceDescriptor.Singleton<IGrainReferenceActivatorProvider, ImmortalReferenceActivatorProvider>());
         builder.AddGrainExtension<IImmortalDeliveryExtension, ImmortalDeliveryExtension>();
         builder.AddGrainExtension<IImmortalRequestExtension, ImmortalRequestExtension>();
         builder.AddGrainExtension<IImmortalSignalExtension, ImmortalSignalExtension>();
