@@ -91,7 +91,7 @@ internal sealed class ScaleScenario : IBenchmarkScenario
             {
                 await StepWait.UntilAsync(
                     () => ResumedOn(second, names, killed).Count() >= suspended,
-                    TimeSpan.FromMinutes(quick ? 3 : 15),
+                    TimeSpan.FromMinutes(quick ? 3 : 6),
                     $"all {suspended} suspended workflows resumed");
             }
             catch (TimeoutException exception)
