@@ -10,7 +10,7 @@ namespace Immortals.Orleans.Checkpointing;
 /// group of registrations instead of once per grain, and ETag conflicts come only from other silos and the sweep.
 /// </summary>
 /// <remarks>
-/// A request completes only after a write that holds its entry succeeded (or, when it allows it, after a read that
+/// A request completes only after a write that contains its entry succeeded (or, when it allows it, after a read that
 /// lists the grain). A request stays queued across conflicts and storage failures until it is stored, its caller
 /// abandons it or it failed <see cref="MaxAttempts"/> writes.
 /// </remarks>
