@@ -1,9 +1,15 @@
 using Orleans.Concurrency;
+using Orleans.Placement;
 
 namespace Immortals.Orleans.IntegrationTests.Grains;
 
-/// <summary>Reentrant, so that every call of a fan-out can wait at its own gate at the same time.</summary>
+/// <summary>
+/// Reentrant, so that every call of a fan-out can wait at its own gate at the same time. Placed at random, because
+/// the tests need workers on other silos than their caller, and Orleans' default placement can put a burst of new
+/// activations on one silo.
+/// </summary>
 [Reentrant]
+[RandomPlacement]
 public sealed class FanWorkerGrain : Grain, IFanWorkerGrain, IImmortalGrain
 {
     private readonly List<int> _notes = [];
