@@ -60,7 +60,7 @@ internal sealed partial class ImmortalActivation : IImmortalWaits
     private void EnterWait(string apiName)
     {
         ThrowIfClosed();
-        if (!ReferenceEquals(TaskScheduler.Current, _scheduler))
+        if (!IsOnScheduler)
         {
             throw new InvalidOperationException(
                 $"{apiName} was called by immortal grain {GrainKey} off the grain's scheduler, for example in "

@@ -69,9 +69,9 @@ internal sealed class WakeRegistry
     /// </summary>
     /// <remarks>
     /// Skipping the write is safe because the stored checkpoint was written after a registration of the grain, and
-    /// only a sweep removes entries: it removes one only when the grain reported that it had no such work and the
-    /// shard was not written since the sweep read it. The recovered grain answers that it has work; an earlier
-    /// activation that answered otherwise had to register again before storing new work, which changed the ETag.
+    /// only a sweep removes entries. A sweep removes one only when the grain reported no such work and the shard was
+    /// not written since the sweep read it. The recovered grain reports that it has work, and an earlier activation
+    /// that reported otherwise had to register again before storing new work, which changed the ETag.
     /// </remarks>
     public Task<bool> EnsureRegisteredAsync(GrainId grainId, Func<bool> abandon) =>
         WriterOf(_writers, grainId).EnqueueAsync(new RegistryRequest(grainId, writeIfListed: false, abandon));

@@ -53,8 +53,13 @@ internal sealed class ImmortalReferenceActivatorProvider(IServiceProvider servic
                 return create(grainId.Key);
             }
 
+            // A reference with Orleans' own runtime would send the calls of immortal grains unrecorded, so an Orleans
+            // version whose references cannot be rebuilt stops here instead.
             var reference = inner.CreateReference(grainId);
-            _create = CreateFactory(reference, runtime) ?? (key => inner.CreateReference(GrainId.Create(grainId.Type, key)));
+            _create = CreateFactory(reference, runtime) ?? throw new InvalidOperationException(
+                $"Immortals.Orleans cannot give grain references of type {reference.GetType()} its call-recording "
+                + "runtime: the type has no (GrainReferenceShared, IdSpan) constructor, or GrainReference has no "
+                + "internal Shared property. Use Orleans 10.4.2, the version this plugin is built for.");
             return _create(grainId.Key);
         }
 

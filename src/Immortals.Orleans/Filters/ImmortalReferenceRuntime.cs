@@ -46,7 +46,7 @@ internal sealed class ImmortalReferenceRuntime(IGrainReferenceRuntime inner) : I
             return;
         }
 
-        // A one-way call is recorded before this returns; the task completes at once.
+        // A one-way call is recorded before this returns, and the task it returns is already complete.
         _ = activation.InterceptAsync(reference.GrainId, reference.InterfaceType, request);
     }
 
